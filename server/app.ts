@@ -1,0 +1,100 @@
+/**
+ * The composition root: one HTTP server carrying the built client, `/healthz`, the development
+ * token endpoint and the Hocuspocus WebSocket at `/collab`, with each concern a separate module.
+ */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Hocuspocus } from '@hocuspocus/server'
+import { CLOSE_CODES, formatCloseReason } from '../shared/close-codes.ts'
+import { COLLAB_PATH, HEALTH_PATH } from '../shared/protocol.ts'
+import { authentication } from './auth/authentication.ts'
+import { resolveAuthSecret } from './auth/secret.ts'
+import type { ServerConfig } from './config.ts'
+import { DEV_TOKEN_PATH, handleDevToken } from './http/dev-token.ts'
+import { sendJson, sendProblem } from './http/respond.ts'
+import { staticClient } from './http/static-client.ts'
+import { createLogger, type Logger } from './log.ts'
+import type { DocumentStore } from './storage/document-store.ts'
+import { DurableWriter } from './storage/durable-writer.ts'
+import { persistence } from './storage/persistence.ts'
+import { SqliteStore } from './storage/sqlite-store.ts'
+import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
+
+/** A running server. */
+export interface RunningServer {
+  /** `http://host:port` the server listens on. */
+  readonly url: string
+  readonly port: number
+  readonly hocuspocus: Hocuspocus
+  readonly store: DocumentStore
+  readonly writer: DurableWriter
+  /** The secret tokens are signed with. */
+  readonly authSecret: string
+  readonly log: Logger
+  /** Stops accepting, writes everything pending, closes clients with a retryable code, closes the store. */
+  close(): Promise<void>
+}
+
+/** Starts a server for `config` and resolves once it accepts connections. */
+export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const authSecret = resolveAuthSecret(config.dataDir, config.authSecret)
+  const store = new SqliteStore(config.dataDir)
+  const writer = new DurableWriter(store, log)
+  const hocuspocus = new Hocuspocus({
+    quiet: true,
+    extensions: [authentication(authSecret), persistence(store, writer)],
+  })
+  const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
+  const serveClient = staticClient(config.clientDir)
+
+  const httpServer = http.createServer((request, response) => {
+    const path = (request.url ?? '/').split('?', 1)[0]
+    if (path === HEALTH_PATH) {
+      return sendJson(response, 200, { status: 'ok', documents: hocuspocus.getDocumentsCount(), connections: websocket.sockets.size })
+    }
+    if (path === DEV_TOKEN_PATH) {
+      if (!config.devTokens) return sendProblem(response, 404, 'not-found', 'development tokens are disabled (DEV_TOKENS=false)')
+      handleDevToken(request, response, authSecret).catch((error: unknown) => {
+        log.error({ err: error }, 'dev token failed')
+        if (!response.headersSent) sendProblem(response, 500, 'internal', 'could not mint a token')
+      })
+      return
+    }
+    if (path?.startsWith('/api/')) return sendProblem(response, 404, 'not-found', `no such endpoint: ${path}`)
+    serveClient(request, response)
+  })
+
+  httpServer.on('upgrade', (request, socket, head) => {
+    const path = (request.url ?? '/').split('?', 1)[0]
+    if (path !== COLLAB_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+      return
+    }
+    websocket.handleUpgrade(request, socket, head)
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject)
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = httpServer.address() as AddressInfo
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+
+  let closing: Promise<void> | null = null
+  const close = () =>
+    (closing ??= (async () => {
+      httpServer.close()
+      websocket.closeAll(CLOSE_CODES.serverShuttingDown.code, formatCloseReason(CLOSE_CODES.serverShuttingDown, 'restarting'))
+      await writer.whenDurable()
+      // Unloading documents may still enqueue compactions; the log they fold is already durable.
+      writer.stop()
+      websocket.terminateAll()
+      httpServer.closeAllConnections()
+      await store.close()
+    })())
+
+  return { url: `http://${host}:${port}`, port, hocuspocus, store, writer, authSecret, log, close }
+}

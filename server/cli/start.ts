@@ -1,0 +1,37 @@
+/**
+ * `npm start`: builds the client if needed and runs the server on the embedded SQLite store.
+ */
+import { startServer } from '../app.ts'
+import { ConfigError, loadConfig } from '../config.ts'
+import { buildClientIfNeeded } from './build-client.ts'
+
+let config
+try {
+  config = loadConfig()
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(`Configuration error: ${error.message}`)
+    process.exit(2)
+  }
+  throw error
+}
+
+if (await buildClientIfNeeded()) console.log('Built the client into dist/client.')
+const server = await startServer(config)
+console.log(`Collaborative editor running at ${server.url}/  (data in ${config.dataDir})`)
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    server.log.info({ signal }, 'shutting down: flushing pending writes')
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.log.error({ err: error }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  })
+}

@@ -1,0 +1,46 @@
+/**
+ * The narrow storage contract every backend implements (SQLite now, PostgreSQL later).
+ *
+ * A document is stored as an optional snapshot (a full Yjs state update) plus an append-only log
+ * of the updates since that snapshot. Appending is cheap and happens before a client's change is
+ * acknowledged; folding the log into a new snapshot happens in the background.
+ */
+
+/** One write in a batch. Batches are applied atomically and in order. */
+export type StoreOperation =
+  /** Append one Yjs update to a document's log. */
+  | { kind: 'append'; document: string; update: Uint8Array }
+  /**
+   * Replace everything stored for a document with `state` (a Yjs update holding the whole
+   * document). Log entries appended earlier in order are folded in and removed; later ones stay.
+   */
+  | { kind: 'snapshot'; document: string; state: Uint8Array }
+
+/** What is stored for one document. */
+export interface StoredDocument {
+  snapshot: Uint8Array | null
+  /** Log entries after the snapshot, oldest first. */
+  updates: Uint8Array[]
+}
+
+/** Summary of a stored document, for listings. */
+export interface DocumentSummary {
+  name: string
+  updatedAt: Date
+}
+
+/** A storage backend. Methods reject when the backend is unreachable; callers retry. */
+export interface DocumentStore {
+  /** Loads a document, or `null` if nothing was ever stored under `name`. */
+  load(name: string): Promise<StoredDocument | null>
+  /** Applies `operations` atomically, in order. Resolves once they are durable. */
+  write(operations: readonly StoreOperation[]): Promise<void>
+  /** Removes everything stored for `name`. */
+  delete(name: string): Promise<void>
+  /** Lists stored documents, most recently updated first. */
+  list(): Promise<DocumentSummary[]>
+  /** Cheap reachability check for readiness probes. */
+  ping(): Promise<void>
+  /** Releases the backend. */
+  close(): Promise<void>
+}

@@ -1,0 +1,60 @@
+/**
+ * Makes Hocuspocus's acknowledgement mean "on disk".
+ *
+ * Hocuspocus answers every document update with a sync-status message as soon as the update is in
+ * memory; the provider counts those to decide that nothing is unsaved. This socket wrapper holds
+ * each sync-status message back until every store write enqueued before it is durable, in order.
+ * All other messages (remote edits, presence) pass straight through, so fan-out latency does not
+ * pay for durability.
+ */
+import type { WebSocketLike } from '@hocuspocus/server'
+import * as decoding from 'lib0/decoding'
+import { WebSocket } from 'ws'
+import { MESSAGE_TYPE_SYNC_STATUS } from '../../shared/protocol.ts'
+import type { DurableWriter } from '../storage/durable-writer.ts'
+
+/** A Hocuspocus-facing socket whose acknowledgements wait for durability. */
+export class DurableAckSocket implements WebSocketLike {
+  private acknowledgements: Promise<void> = Promise.resolve()
+
+  private readonly socket: WebSocket
+  private readonly writer: DurableWriter
+
+  constructor(socket: WebSocket, writer: DurableWriter) {
+    this.socket = socket
+    this.writer = writer
+  }
+
+  get readyState(): number {
+    return this.socket.readyState
+  }
+
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+    if (data instanceof Uint8Array && isSyncStatus(data)) {
+      // Capture the durability target now: later writes must not delay this acknowledgement.
+      const durable = this.writer.whenDurable()
+      this.acknowledgements = this.acknowledgements
+        .then(() => durable)
+        .then(() => {
+          if (this.socket.readyState === WebSocket.OPEN) this.socket.send(data)
+        })
+      return
+    }
+    this.socket.send(data as Uint8Array)
+  }
+
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason)
+  }
+}
+
+function isSyncStatus(message: Uint8Array): boolean {
+  try {
+    const decoder = decoding.createDecoder(message)
+    // Skip the document name without decoding it: this runs for every outgoing message.
+    decoder.pos += decoding.readVarUint(decoder)
+    return decoding.readVarUint(decoder) === MESSAGE_TYPE_SYNC_STATUS
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The Hocuspocus WebSocket endpoint on our own HTTP server, at {@link COLLAB_PATH}.
+ *
+ * We drive `ws` ourselves (instead of Hocuspocus's bundled server) to own the HTTP port, cap the
+ * message size, and hand Hocuspocus a {@link DurableAckSocket}.
+ */
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { Hocuspocus } from '@hocuspocus/server'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { CLOSE_CODES } from '../../shared/close-codes.ts'
+import type { Logger } from '../log.ts'
+import type { DurableWriter } from '../storage/durable-writer.ts'
+import { DurableAckSocket } from './durable-ack-socket.ts'
+
+/** Options for {@link createWebSocketEndpoint}. */
+export interface WebSocketEndpointOptions {
+  hocuspocus: Hocuspocus
+  writer: DurableWriter
+  log: Logger
+  /** Largest accepted message; bigger ones close the socket with 1009. */
+  maxMessageBytes: number
+}
+
+/** Accepts upgrades and feeds their messages to Hocuspocus. */
+export interface WebSocketEndpoint {
+  /** Completes a WebSocket upgrade for `request`. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** Open sockets. */
+  readonly sockets: ReadonlySet<WebSocket>
+  /** Closes every socket with `code`/`reason` (a close handshake). */
+  closeAll(code: number, reason: string): void
+  /** Drops every socket at once, without a handshake. */
+  terminateAll(): void
+}
+
+/** Creates the endpoint. */
+export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebSocketEndpoint {
+  const { hocuspocus, writer, log } = options
+  const server = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false })
+  const sockets = new Set<WebSocket>()
+
+  server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    sockets.add(socket)
+    const connection = hocuspocus.handleConnection(new DurableAckSocket(socket, writer), toFetchRequest(request))
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) {
+        socket.close(CLOSE_CODES.malformedMessage.code, `${CLOSE_CODES.malformedMessage.reason}: text frames are not part of the protocol`)
+        return
+      }
+      const buffer = data as Buffer
+      connection.handleMessage(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength))
+    })
+    socket.on('close', (code, reason) => {
+      sockets.delete(socket)
+      connection.handleClose({ code, reason: reason.toString() })
+    })
+    socket.on('error', (error) => {
+      // ws reports oversized frames here and then closes with 1009.
+      log.warn({ err: error.message }, 'websocket error')
+    })
+  })
+
+  return {
+    sockets,
+    handleUpgrade(request, socket, head) {
+      server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request))
+    },
+    closeAll(code, reason) {
+      for (const socket of sockets) socket.close(code, reason)
+    },
+    terminateAll() {
+      for (const socket of sockets) socket.terminate()
+    },
+  }
+}
+
+function toFetchRequest(request: IncomingMessage): Request {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers.set(name, value)
+    else if (Array.isArray(value)) for (const item of value) headers.append(name, item)
+  }
+  return new Request(`http://${request.headers.host ?? 'localhost'}${request.url ?? '/'}`, { headers })
+}

@@ -1,0 +1,49 @@
+/**
+ * Two Chromium pages on one document: typing in one shows in the other, with a named remote caret.
+ */
+import fs from 'node:fs'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, screenshot } from '../helpers/browser.ts'
+import { startTestServer, testToken } from '../helpers/server.ts'
+
+describe('browser: two pages', () => {
+  let browser: Browser
+  let server: Awaited<ReturnType<typeof startTestServer>>
+
+  beforeAll(async () => {
+    server = await startTestServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('[UI1] typing in one page appears in the other within 2 s, with a caret labelled with the typist’s name', async () => {
+    // Separate contexts: separate storage, as two people on two machines.
+    const alicePage = await (await browser.newContext()).newPage()
+    const bobPage = await (await browser.newContext()).newPage()
+    const open = async (page: typeof alicePage, name: string) => {
+      await page.goto(`${server.url}/?doc=browser-two-pages&token=${await testToken(name)}`)
+      await page.waitForSelector('.ProseMirror')
+      await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'saved')
+    }
+    await open(alicePage, 'Alice')
+    await open(bobPage, 'Bob')
+
+    await alicePage.click('.ProseMirror')
+    await alicePage.keyboard.type('Hello from Alice')
+    // The 2 s budget starts after the last keystroke.
+    await bobPage.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('Hello from Alice'), undefined, { timeout: 2_000 })
+
+    const caret = bobPage.locator('.ProseMirror-yjs-cursor')
+    await caret.waitFor({ timeout: 2_000 })
+    expect(await caret.textContent()).toContain('Alice')
+
+    await alicePage.waitForFunction(() => document.getElementById('status')?.dataset.state === 'saved')
+    expect(await alicePage.textContent('#status')).toMatch(/All changes saved/)
+    const file = await screenshot(bobPage, 'two-pages-remote-caret')
+    expect(fs.statSync(file).size).toBeGreaterThan(1_000)
+  })
+})
