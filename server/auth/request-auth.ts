@@ -1,0 +1,17 @@
+/**
+ * Who is making an HTTP request: the claims of an `Authorization: Bearer <token>` header, or
+ * `null`. (Session cookies from built-in accounts plug in here too.)
+ */
+import type { IncomingMessage } from 'node:http'
+import { verifyToken, type AccessClaims } from './tokens.ts'
+
+/** Returns the verified claims of the request's bearer token, or `null` when absent or invalid. */
+export async function authenticateRequest(request: IncomingMessage, secret: string): Promise<AccessClaims | null> {
+  const header = request.headers.authorization
+  if (!header?.startsWith('Bearer ')) return null
+  try {
+    return await verifyToken(secret, header.slice('Bearer '.length).trim())
+  } catch {
+    return null
+  }
+}
