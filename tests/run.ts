@@ -28,11 +28,12 @@ if (fs.existsSync(report)) {
     numFailedTests: number
     numPendingTests: number
     numTodoTests: number
-    numFailedTestSuites: number
+    testResults: { status: string; assertionResults: unknown[] }[]
   }
   passed = summary.numPassedTests
-  // A file that fails to load counts as a failure even though none of its tests ran.
-  failed = summary.numFailedTests + summary.numFailedTestSuites
+  // A file that fails to load (syntax error, failing hook) counts as a failure though no test in it ran.
+  const brokenFiles = summary.testResults.filter((file) => file.status === 'failed' && file.assertionResults.length === 0).length
+  failed = summary.numFailedTests + brokenFiles
   skipped = summary.numPendingTests + summary.numTodoTests
 } else {
   failed = 1

@@ -48,11 +48,14 @@ export class DurableAckSocket implements WebSocketLike {
   }
 }
 
-function isSyncStatus(message: Uint8Array): boolean {
+/** True when `message` is a Hocuspocus sync-status (acknowledgement) message. */
+export function isSyncStatus(message: Uint8Array): boolean {
   try {
     const decoder = decoding.createDecoder(message)
     // Skip the document name without decoding it: this runs for every outgoing message.
-    decoder.pos += decoding.readVarUint(decoder)
+    // (Read the length first: `pos += read()` would add to the position from before the read.)
+    const nameLength = decoding.readVarUint(decoder)
+    decoder.pos += nameLength
     return decoding.readVarUint(decoder) === MESSAGE_TYPE_SYNC_STATUS
   } catch {
     return false
