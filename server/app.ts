@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { Hocuspocus } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason } from '../shared/close-codes.ts'
 import { COLLAB_PATH, HEALTH_PATH } from '../shared/protocol.ts'
+import { tokenGrantPolicy } from './access/access-policy.ts'
 import { authentication } from './auth/authentication.ts'
 import { resolveAuthSecret } from './auth/secret.ts'
 import type { ServerConfig } from './config.ts'
@@ -40,9 +41,10 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const authSecret = resolveAuthSecret(config.dataDir, config.authSecret)
   const store = new SqliteStore(config.dataDir)
   const writer = new DurableWriter(store, log)
+  const accessPolicy = tokenGrantPolicy()
   const hocuspocus = new Hocuspocus({
     quiet: true,
-    extensions: [authentication(authSecret), persistence(store, writer)],
+    extensions: [authentication(authSecret, accessPolicy), persistence(store, writer)],
   })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
   const serveClient = staticClient(config.clientDir)

@@ -9,7 +9,8 @@ import type { Extension, onAuthenticatePayload } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason, type CloseCode } from '../../shared/close-codes.ts'
 import { documentNameProblem } from '../../shared/document-name.ts'
 import { canEdit, type Role } from '../../shared/roles.ts'
-import { TokenError, roleFor, verifyToken, type TokenUser } from './tokens.ts'
+import type { AccessPolicy } from '../access/access-policy.ts'
+import { TokenError, verifyToken, type TokenUser } from './tokens.ts'
 
 /** What a connection's Hocuspocus context holds once authenticated. */
 export interface ConnectionContext {
@@ -29,8 +30,8 @@ export class ConnectionRefused extends Error {
   }
 }
 
-/** Creates the authentication extension verifying tokens signed with `secret`. */
-export function authentication(secret: string): Extension {
+/** Creates the authentication extension verifying tokens signed with `secret`, roles from `policy`. */
+export function authentication(secret: string, policy: AccessPolicy): Extension {
   return {
     extensionName: 'authentication',
     async onAuthenticate({ token, documentName, connectionConfig }: onAuthenticatePayload): Promise<ConnectionContext> {
@@ -43,7 +44,7 @@ export function authentication(secret: string): Extension {
         if (error instanceof TokenError) throw new ConnectionRefused(CLOSE_CODES.unauthorized, error.message)
         throw error
       }
-      const role = roleFor(claims, documentName)
+      const role = await policy.roleFor(claims, documentName)
       if (role === null) throw new ConnectionRefused(CLOSE_CODES.forbidden, `no access to document "${documentName}"`)
       // Hocuspocus drops document updates from read-only connections (answering sync-status false).
       connectionConfig.readOnly = !canEdit(role)

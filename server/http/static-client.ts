@@ -15,6 +15,8 @@ export function staticClient(clientDir: string): (request: IncomingMessage, resp
       response.end(`The client is not built (no ${clientDir}/index.html). Run "npm run build" or "npm start".\n`)
     }
   }
-  const serve = sirv(clientDir, { single: true, etag: true, gzip: false, brotli: false })
+  // `dev: true` looks files up per request, so a rebuilt client (new hashed asset names) is served
+  // without restarting the server.
+  const serve = sirv(clientDir, { single: true, etag: true, dev: true })
   return (request, response) => serve(request, response)
 }
