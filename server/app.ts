@@ -8,7 +8,9 @@ import { Hocuspocus } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason } from '../shared/close-codes.ts'
 import { COLLAB_PATH, HEALTH_PATH } from '../shared/protocol.ts'
 import { tokenGrantPolicy } from './access/access-policy.ts'
+import { openApiFeatures } from './api/api.ts'
 import { authentication } from './auth/authentication.ts'
+import { authenticateRequest } from './auth/request-auth.ts'
 import { resolveAuthSecret } from './auth/secret.ts'
 import type { ServerConfig } from './config.ts'
 import { DEV_TOKEN_PATH, handleDevToken } from './http/dev-token.ts'
@@ -42,10 +44,12 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const store = new SqliteStore(config.dataDir)
   const writer = new DurableWriter(store, log)
   const accessPolicy = tokenGrantPolicy()
+  const apiFeatures = await openApiFeatures({ dataDir: config.dataDir, log, policy: accessPolicy })
   const hocuspocus = new Hocuspocus({
     quiet: true,
-    extensions: [authentication(authSecret, accessPolicy), persistence(store, writer)],
+    extensions: [authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],
   })
+  const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => authenticateRequest(request, authSecret) })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
   const serveClient = staticClient(config.clientDir)
 
@@ -62,6 +66,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       })
       return
     }
+    if (handleApi(request, response)) return
     if (path?.startsWith('/api/')) return sendProblem(response, 404, 'not-found', `no such endpoint: ${path}`)
     serveClient(request, response)
   })
@@ -91,6 +96,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       httpServer.close()
       websocket.closeAll(CLOSE_CODES.serverShuttingDown.code, formatCloseReason(CLOSE_CODES.serverShuttingDown, 'restarting'))
       await writer.whenDurable()
+      await apiFeatures.close()
       // Unloading documents may still enqueue compactions; the log they fold is already durable.
       writer.stop()
       websocket.terminateAll()
