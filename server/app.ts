@@ -44,7 +44,13 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const store = new SqliteStore(config.dataDir)
   const writer = new DurableWriter(store, log)
   const accessPolicy = tokenGrantPolicy()
-  const apiFeatures = await openApiFeatures({ dataDir: config.dataDir, log, policy: accessPolicy })
+  const apiFeatures = await openApiFeatures({
+    dataDir: config.dataDir,
+    log,
+    policy: accessPolicy,
+    autoVersions: { settleMs: config.versionSettleMs, minIntervalMs: config.versionMinIntervalMs },
+    webhooks: { changeDebounceMs: config.webhookDebounceMs, retryDelaysMs: config.webhookRetryDelaysMs },
+  })
   const hocuspocus = new Hocuspocus({
     quiet: true,
     extensions: [authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],

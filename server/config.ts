@@ -22,6 +22,14 @@ export interface ServerConfig {
   clientDir: string
   /** pino log level. `LOG_LEVEL`, default `info`. */
   logLevel: string
+  /** Quiet time after edits before an automatic version is saved. `VERSION_SETTLE_MS`, default 30 s. */
+  versionSettleMs: number
+  /** Least time between automatic versions of one document. `VERSION_MIN_INTERVAL_MS`, default 5 min. */
+  versionMinIntervalMs: number
+  /** Quiet time before a `document.changed` webhook is sent. `WEBHOOK_DEBOUNCE_MS`, default 2 s. */
+  webhookDebounceMs: number
+  /** Delays before each webhook retry, ms. `WEBHOOK_RETRY_DELAYS_MS` (comma-separated), default 1s,5s,30s,2min,10min. */
+  webhookRetryDelaysMs: number[]
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -42,6 +50,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxMessageBytes: readInteger(env, 'MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     clientDir: path.resolve(env.CLIENT_DIR || path.join(repositoryRoot, 'dist', 'client')),
     logLevel: env.LOG_LEVEL || 'info',
+    versionSettleMs: readInteger(env, 'VERSION_SETTLE_MS', 30_000, 0, 86_400_000),
+    versionMinIntervalMs: readInteger(env, 'VERSION_MIN_INTERVAL_MS', 300_000, 0, 86_400_000),
+    webhookDebounceMs: readInteger(env, 'WEBHOOK_DEBOUNCE_MS', 2_000, 0, 3_600_000),
+    webhookRetryDelaysMs: readDelays(env, 'WEBHOOK_RETRY_DELAYS_MS', [1_000, 5_000, 30_000, 120_000, 600_000]),
   }
 }
 
@@ -53,6 +65,16 @@ function readInteger(env: Record<string, string | undefined>, name: string, fall
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`)
   }
   return value
+}
+
+function readDelays(env: Record<string, string | undefined>, name: string, fallback: number[]): number[] {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const delays = raw.split(',').map((part) => Number(part.trim()))
+  if (delays.length > 20 || delays.some((delay) => !Number.isInteger(delay) || delay < 0 || delay > 86_400_000)) {
+    throw new ConfigError(`${name} must be up to 20 comma-separated delays in ms (0 to 86400000), got "${raw}"`)
+  }
+  return delays
 }
 
 function readBoolean(env: Record<string, string | undefined>, name: string, fallback: boolean): boolean {
