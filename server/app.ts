@@ -22,6 +22,7 @@ import { DurableWriter } from './storage/durable-writer.ts'
 import { persistence } from './storage/persistence.ts'
 import { SqliteStore } from './storage/sqlite-store.ts'
 import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
+import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
 
 /** A running server. */
 export interface RunningServer {
@@ -57,6 +58,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   })
   const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => authenticateRequest(request, authSecret) })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
+  const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes })
   const serveClient = staticClient(config.clientDir)
 
   const httpServer = http.createServer((request, response) => {
@@ -79,6 +81,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
 
   httpServer.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '/').split('?', 1)[0]
+    if (path !== undefined && yWebsocket.matches(path)) return yWebsocket.handleUpgrade(request, socket, head)
     if (path !== COLLAB_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
       return
@@ -101,11 +104,13 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     (closing ??= (async () => {
       httpServer.close()
       websocket.closeAll(CLOSE_CODES.serverShuttingDown.code, formatCloseReason(CLOSE_CODES.serverShuttingDown, 'restarting'))
+      yWebsocket.closeAll(CLOSE_CODES.serverShuttingDown.code, formatCloseReason(CLOSE_CODES.serverShuttingDown, 'restarting'))
       await writer.whenDurable()
       await apiFeatures.close()
       // Unloading documents may still enqueue compactions; the log they fold is already durable.
       writer.stop()
       websocket.terminateAll()
+      yWebsocket.terminateAll()
       httpServer.closeAllConnections()
       await store.close()
     })())

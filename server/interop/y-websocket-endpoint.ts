@@ -1,0 +1,191 @@
+/**
+ * The y-websocket endpoint: stock `y-websocket` `WebsocketProvider` clients (and anything else
+ * speaking that protocol) join documents at `/yjs/<name>?token=<token>`.
+ *
+ * Rather than run a second sync server, each y-websocket socket is bridged into Hocuspocus as
+ * one more connection: the bridge sends Hocuspocus the token as its authentication message,
+ * prefixes every client message with the document name (Hocuspocus multiplexes documents over a
+ * socket; y-websocket does not) and strips it again on the way out. So the same authentication,
+ * roles (viewers' updates are dropped), limits, storage, change log and broadcasting apply, and
+ * y-websocket and Hocuspocus clients co-edit one in-memory document.
+ *
+ * Only sync (0), awareness (1) and query-awareness (3) messages cross the bridge; a refused
+ * authentication closes the socket with the close code of its reason.
+ */
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { Hocuspocus, WebSocketLike } from '@hocuspocus/server'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { WebSocketServer, WebSocket } from 'ws'
+import { CLOSE_CODES, type CloseCode } from '../../shared/close-codes.ts'
+import type { Logger } from '../log.ts'
+
+/** Path prefix of the y-websocket endpoint. */
+export const YJS_PATH_PREFIX = '/yjs/'
+
+// Message types shared by both protocols, and Hocuspocus's own.
+const SYNC = 0
+const AWARENESS = 1
+const AUTH = 2
+const QUERY_AWARENESS = 3
+const CLOSE = 7
+const AUTH_TOKEN = 0
+const AUTH_PERMISSION_DENIED = 1
+
+/** Options for {@link createYWebsocketEndpoint}. */
+export interface YWebsocketEndpointOptions {
+  hocuspocus: Hocuspocus
+  log: Logger
+  /** Largest accepted message; bigger ones close the socket with 1009. */
+  maxMessageBytes: number
+}
+
+/** The endpoint. */
+export interface YWebsocketEndpoint {
+  /** True when `path` belongs to this endpoint. */
+  matches(path: string): boolean
+  /** Completes a WebSocket upgrade for `request`. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** Open sockets. */
+  readonly sockets: ReadonlySet<WebSocket>
+  /** Closes every socket with `code`/`reason`. */
+  closeAll(code: number, reason: string): void
+  /** Drops every socket at once. */
+  terminateAll(): void
+}
+
+/** Creates the endpoint. */
+export function createYWebsocketEndpoint(options: YWebsocketEndpointOptions): YWebsocketEndpoint {
+  const { hocuspocus, log } = options
+  const server = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes, perMessageDeflate: false })
+  const sockets = new Set<WebSocket>()
+
+  server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    sockets.add(socket)
+    const url = new URL(request.url ?? '/', 'http://localhost')
+    let documentName = ''
+    try {
+      documentName = decodeURIComponent(url.pathname.slice(YJS_PATH_PREFIX.length))
+    } catch {
+      // An undecodable name is refused by the authentication hook like any invalid name.
+      documentName = url.pathname.slice(YJS_PATH_PREFIX.length)
+    }
+    const token = url.searchParams.get('token') ?? ''
+    const bridge = new BridgeSocket(socket, documentName)
+    const connection = hocuspocus.handleConnection(bridge, toFetchRequest(request))
+    connection.handleMessage(authMessage(documentName, token))
+
+    socket.on('message', (data, isBinary) => {
+      const buffer = data as Buffer
+      const message = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+      if (!isBinary || !isForwardable(message)) {
+        socket.close(CLOSE_CODES.malformedMessage.code, `${CLOSE_CODES.malformedMessage.reason}: not a y-websocket sync or awareness message`)
+        return
+      }
+      connection.handleMessage(withDocumentName(documentName, message))
+    })
+    socket.on('close', (code, reason) => {
+      sockets.delete(socket)
+      connection.handleClose({ code, reason: reason.toString() })
+    })
+    socket.on('error', (error) => log.warn({ err: error.message }, 'y-websocket error'))
+  })
+
+  return {
+    sockets,
+    matches: (path) => path.startsWith(YJS_PATH_PREFIX) && path.length > YJS_PATH_PREFIX.length,
+    handleUpgrade(request, socket, head) {
+      server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request))
+    },
+    closeAll(code, reason) {
+      for (const socket of sockets) socket.close(code, reason)
+    },
+    terminateAll() {
+      for (const socket of sockets) socket.terminate()
+    },
+  }
+}
+
+/** What Hocuspocus writes to: strips the document name and passes on what y-websocket understands. */
+class BridgeSocket implements WebSocketLike {
+  private readonly socket: WebSocket
+  private readonly documentName: string
+
+  constructor(socket: WebSocket, documentName: string) {
+    this.socket = socket
+    this.documentName = documentName
+  }
+
+  get readyState(): number {
+    return this.socket.readyState
+  }
+
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+    if (!(data instanceof Uint8Array) || this.socket.readyState !== WebSocket.OPEN) return
+    const decoder = decoding.createDecoder(data)
+    const address = decoding.readVarString(decoder)
+    // Hocuspocus may address "name\0session"; either way it is this socket's only document.
+    if (address.split('\0', 1)[0] !== this.documentName) return
+    const start = decoder.pos
+    const type = decoding.readVarUint(decoder)
+    if (type === SYNC || type === AWARENESS || type === QUERY_AWARENESS) {
+      this.socket.send(data.subarray(start))
+    } else if (type === AUTH && decoding.readVarUint(decoder) === AUTH_PERMISSION_DENIED) {
+      const reason = decoding.readVarString(decoder)
+      this.socket.close(closeCodeFor(reason).code, truncate(reason))
+    } else if (type === CLOSE) {
+      this.socket.close(1000, truncate(decoding.readVarString(decoder)))
+    }
+  }
+
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason === undefined ? undefined : truncate(reason))
+  }
+}
+
+function closeCodeFor(reason: string): CloseCode {
+  const entry = Object.values(CLOSE_CODES).find((candidate) => reason.startsWith(candidate.reason))
+  return entry ?? CLOSE_CODES.forbidden
+}
+
+/** Close reasons are limited to 123 bytes by the WebSocket protocol. */
+function truncate(reason: string): string {
+  let text = reason
+  while (Buffer.byteLength(text) > 123) text = text.slice(0, -1)
+  return text
+}
+
+function isForwardable(message: Uint8Array): boolean {
+  try {
+    const type = decoding.readVarUint(decoding.createDecoder(message))
+    return type === SYNC || type === AWARENESS || type === QUERY_AWARENESS
+  } catch {
+    return false
+  }
+}
+
+function authMessage(documentName: string, token: string): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarString(encoder, documentName)
+  encoding.writeVarUint(encoder, AUTH)
+  encoding.writeVarUint(encoder, AUTH_TOKEN)
+  encoding.writeVarString(encoder, token)
+  return encoding.toUint8Array(encoder)
+}
+
+function withDocumentName(documentName: string, message: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarString(encoder, documentName)
+  encoding.writeUint8Array(encoder, message)
+  return encoding.toUint8Array(encoder)
+}
+
+function toFetchRequest(request: IncomingMessage): Request {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === 'string') headers.set(name, value)
+    else if (Array.isArray(value)) for (const item of value) headers.append(name, item)
+  }
+  return new Request(`http://${request.headers.host ?? 'localhost'}${request.url ?? '/'}`, { headers })
+}
