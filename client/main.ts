@@ -4,6 +4,7 @@
 import { BODY_FRAGMENT } from '../shared/protocol.ts'
 import { documentNameProblem } from '../shared/document-name.ts'
 import { createEditor } from './editor/create-editor.ts'
+import { mountHistoryPanel } from './history/history-panel.ts'
 import { localUser, obtainToken } from './identity.ts'
 import { openDocument } from './sync/open-document.ts'
 import { bindStatus } from './ui/status.ts'
@@ -30,6 +31,7 @@ if (problem) {
   opened.provider.setAwarenessField('user', { name: user.name, color: user.color })
   bindStatus(statusElement, opened.provider)
   const view = createEditor(document.getElementById('editor')!, opened.ydoc.getXmlFragment(BODY_FRAGMENT), opened.provider.awareness!)
+  mountHistoryPanel({ host: document.body, toolbar: document.querySelector('.topbar')!, documentName, token: async () => token, view })
   view.focus()
   // Handles for tests and debugging in the console.
   Object.assign(window, { collab: { view, ...opened } })
