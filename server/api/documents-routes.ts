@@ -126,8 +126,9 @@ export function documentsRoutes(services: ApiServices): Route[] {
         if (!(await documents.exists(name))) throw new ApiError('document-not-found', `no document "${name}"`)
         // Tombstone first, so clients reconnecting while the content is removed are refused.
         await registry.delete(name)
-        await documents.delete(name)
+        // Forget pending history first, so unloading does not save a version of a deleted document.
         autoVersions.forget(name)
+        await documents.delete(name)
         await versions.deleteDocument(name)
         await changeLog.deleteDocument(name)
         await policy.documentDeleted(name)
