@@ -4,8 +4,9 @@
  * {@link openApiFeatures} opens the database and returns the extensions; `attach` then builds the
  * `/api/*` handler around the running Hocuspocus.
  *
- * The features keep their tables in their own SQLite file, `DATA_DIR/history.sqlite`, separate
- * from the document store (see README "REST API").
+ * The features keep their tables (all prefixed `api_`) in their own SQLite file,
+ * `DATA_DIR/history.sqlite`, separate from the document store, or in PostgreSQL when given a URL
+ * (see README "REST API").
  */
 import path from 'node:path'
 import type { Extension, Hocuspocus } from '@hocuspocus/server'
@@ -13,6 +14,7 @@ import type { AccessPolicy } from '../access/access-policy.ts'
 import { changeTracking } from '../changelog/change-tracking.ts'
 import { ChangeLog, migrateChangeLog } from '../changelog/change-log.ts'
 import type { Database } from '../db/database.ts'
+import { PostgresDatabase } from '../db/postgres-database.ts'
 import { SqliteDatabase } from '../db/sqlite-database.ts'
 import { AutoVersions, type AutoVersionOptions } from '../history/auto-versions.ts'
 import { migrateVersionStore, VersionStore } from '../history/version-store.ts'
@@ -39,6 +41,8 @@ export interface ApiFeatureOptions {
   policy: AccessPolicy
   /** An existing database to keep the tables in instead of `DATA_DIR/history.sqlite`. */
   database?: Database
+  /** A PostgreSQL URL to keep the tables in (used when `database` is not given). */
+  databaseUrl?: string
   autoVersions?: AutoVersionOptions
   webhooks?: WebhookOptions
 }
@@ -58,7 +62,9 @@ export interface ApiFeatures {
 export async function openApiFeatures(options: ApiFeatureOptions): Promise<ApiFeatures> {
   const { log, policy } = options
   const ownsDatabase = options.database === undefined
-  const db = options.database ?? new SqliteDatabase(path.join(options.dataDir, 'history.sqlite'))
+  const db =
+    options.database ??
+    (options.databaseUrl ? new PostgresDatabase(options.databaseUrl, 4) : new SqliteDatabase(path.join(options.dataDir, 'history.sqlite')))
   await migrateDocumentRegistry(db)
   await migrateChangeLog(db)
   await migrateVersionStore(db)
