@@ -62,9 +62,11 @@ export interface ApiFeatures {
 export async function openApiFeatures(options: ApiFeatureOptions): Promise<ApiFeatures> {
   const { log, policy } = options
   const ownsDatabase = options.database === undefined
+  // NORMAL: in WAL mode commits survive a killed process; only power loss may drop the last ones.
+  // The change log writes every turn of editing, and a second fsync per turn would halve throughput.
   const db =
     options.database ??
-    (options.databaseUrl ? new PostgresDatabase(options.databaseUrl, 4) : new SqliteDatabase(path.join(options.dataDir, 'history.sqlite')))
+    (options.databaseUrl ? new PostgresDatabase(options.databaseUrl, 4) : new SqliteDatabase(path.join(options.dataDir, 'history.sqlite'), { synchronous: 'NORMAL' }))
   await migrateDocumentRegistry(db)
   await migrateChangeLog(db)
   await migrateVersionStore(db)
