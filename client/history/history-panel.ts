@@ -3,7 +3,9 @@
  * versions, previews a version as the current text with the changes since it highlighted by
  * author, and restores it through the editor (see `restore.ts`: undoable, merges).
  */
+import { DOMSerializer, Node as PMNode } from 'prosemirror-model'
 import type { EditorView } from 'prosemirror-view'
+import { schema } from '../../shared/schema.ts'
 import { listVersions, saveVersion, versionChanges, versionContent, type TokenSource, type VersionSummary } from './history-api.ts'
 import { authorColor, renderChanges } from './render-changes.ts'
 import { restoreInEditor } from './restore.ts'
@@ -53,8 +55,14 @@ export function mountHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
   const restore = element('button', { type: 'button', textContent: 'Restore this version', className: 'history-restore' })
   restore.hidden = !canEdit
   const legend = element('div', { className: 'history-legend' })
+  const modes = element('div', { className: 'history-modes' })
+  modes.setAttribute('role', 'group')
+  const showChanges = element('button', { type: 'button', textContent: 'Changes since', className: 'history-mode-changes' })
+  const showVersion = element('button', { type: 'button', textContent: 'As it was', className: 'history-mode-version' })
+  modes.append(showChanges, showVersion)
   const diff = element('div', { className: 'history-diff' })
-  preview.append(back, previewTitle, restore, legend, diff)
+  const asItWas = element('div', { className: 'history-version', hidden: true })
+  preview.append(back, previewTitle, restore, modes, legend, diff, asItWas)
   const error = element('p', { className: 'history-error' })
   error.setAttribute('role', 'alert')
   panel.append(close, heading, form, list, preview, error)
@@ -108,10 +116,23 @@ export function mountHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
         return chip
       }),
     )
+    // The version itself, read-only, rendered by the schema's own toDOM (so unsafe links never render).
+    const content = PMNode.fromJSON(schema, await versionContent(options.token, options.documentName, version.id))
+    asItWas.replaceChildren(DOMSerializer.fromSchema(schema).serializeFragment(content.content))
+    setMode('changes')
     list.hidden = true
     form.hidden = true
     preview.hidden = false
   }
+
+  const setMode = (mode: 'changes' | 'version') => {
+    diff.hidden = legend.hidden = mode !== 'changes'
+    asItWas.hidden = mode !== 'version'
+    showChanges.setAttribute('aria-pressed', String(mode === 'changes'))
+    showVersion.setAttribute('aria-pressed', String(mode === 'version'))
+  }
+  showChanges.addEventListener('click', () => setMode('changes'))
+  showVersion.addEventListener('click', () => setMode('version'))
 
   const showList = () => {
     selected = null

@@ -32,5 +32,10 @@ export const HISTORY_STYLES = `
 .history-diff { border: 1px solid #eee; border-radius: 6px; padding: 0.6rem 0.8rem; line-height: 1.6; }
 .history-diff ins { text-decoration: none; border-radius: 2px; }
 .history-diff del { color: #b42318; background: #fde7e7; }
+.history-modes { display: flex; gap: 0.3rem; margin-top: 0.6rem; }
+.history-modes button { font: inherit; font-size: 0.85rem; padding: 0.15rem 0.6rem; border: 1px solid #ccc; border-radius: 999px; background: #fff; cursor: pointer; }
+.history-modes button[aria-pressed='true'] { background: #eef3ff; border-color: #8aa4e8; }
+.history-diff[hidden], .history-legend[hidden], .history-version[hidden] { display: none; }
+.history-version { border: 1px solid #eee; border-radius: 6px; padding: 0.6rem 0.8rem; line-height: 1.6; margin-top: 0.7rem; background: #fafafa; }
 .history-error { color: #b42318; font-size: 0.9rem; }
 `

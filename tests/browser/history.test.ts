@@ -50,6 +50,8 @@ describe('browser: history panel', () => {
       expect(await page.locator('.history-legend').textContent()).toContain('Bob')
       const file = await screenshot(page, 'history-preview-by-author')
       expect(fs.statSync(file).size).toBeGreaterThan(1_000)
+      await page.click('.history-mode-version')
+      expect(await page.locator('.history-version').textContent()).toBe('Original text')
 
       await page.click('.history-restore')
       await page.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent === 'Original text')
