@@ -1,0 +1,20 @@
+/**
+ * Client timings. Defaults suit people; tests shorten them by defining `window.collabSettings`
+ * before the app loads (e.g. with Playwright's `addInitScript`).
+ */
+
+/** Tunable client timings, in milliseconds. */
+export interface ClientSettings {
+  /** No input for this long (or a hidden tab for a tenth of it) marks the user away. Default 60 s. */
+  awayAfterMs: number
+  /** Failed connection attempts in a row before the status says "server unreachable". Default 2. */
+  unreachableAfterFailures: number
+}
+
+const DEFAULTS: ClientSettings = { awayAfterMs: 60_000, unreachableAfterFailures: 2 }
+
+/** The settings in force: defaults overlaid with `window.collabSettings`. */
+export function clientSettings(): ClientSettings {
+  const overrides = (globalThis as { collabSettings?: Partial<ClientSettings> }).collabSettings ?? {}
+  return { ...DEFAULTS, ...overrides }
+}
