@@ -5,6 +5,7 @@ import type { Hocuspocus } from '@hocuspocus/server'
 import type { AccessPolicy } from '../access/access-policy.ts'
 import type { ChangeLog } from '../changelog/change-log.ts'
 import type { AutoVersions } from '../history/auto-versions.ts'
+import type { RestoreLog } from '../history/restore-log.ts'
 import type { VersionStore } from '../history/version-store.ts'
 import type { Logger } from '../log.ts'
 import type { DocumentStore } from '../storage/document-store.ts'
@@ -22,6 +23,7 @@ export interface ApiServices {
   changeLog: ChangeLog
   versions: VersionStore
   autoVersions: AutoVersions
+  restores: RestoreLog
   /** Resolves once the registry reflects every change applied so far. */
   registryFlushed(): Promise<void>
   webhooks: WebhookService

@@ -17,6 +17,7 @@ import type { Database } from '../db/database.ts'
 import { PostgresDatabase } from '../db/postgres-database.ts'
 import { SqliteDatabase } from '../db/sqlite-database.ts'
 import { AutoVersions, type AutoVersionOptions } from '../history/auto-versions.ts'
+import { migrateRestoreLog, RestoreLog } from '../history/restore-log.ts'
 import { migrateVersionStore, VersionStore } from '../history/version-store.ts'
 import type { Logger } from '../log.ts'
 import type { DocumentStore } from '../storage/document-store.ts'
@@ -70,11 +71,13 @@ export async function openApiFeatures(options: ApiFeatureOptions): Promise<ApiFe
   await migrateDocumentRegistry(db)
   await migrateChangeLog(db)
   await migrateVersionStore(db)
+  await migrateRestoreLog(db)
   await migrateWebhooks(db)
   const registry = new DocumentRegistry(db)
   await registry.init()
   const changeLog = new ChangeLog(db, log)
   const versions = new VersionStore(db)
+  const restores = new RestoreLog(db)
   const autoVersions = new AutoVersions(versions, log, options.autoVersions)
   const webhooks = new WebhookService(db, log, options.webhooks)
   await webhooks.init()
@@ -108,6 +111,7 @@ export async function openApiFeatures(options: ApiFeatureOptions): Promise<ApiFe
         changeLog,
         versions,
         autoVersions,
+        restores,
         webhooks,
         log,
         registryFlushed: () => registryUpdates.flushed(),

@@ -4,7 +4,7 @@
  * with concurrent edits and broadcast to connected editors like any other.
  */
 import type { Hocuspocus } from '@hocuspocus/server'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import type { DocumentStore } from '../storage/document-store.ts'
 import type { DurableWriter } from '../storage/durable-writer.ts'
 import type { Author, DocumentRegistry } from './document-registry.ts'
@@ -60,6 +60,30 @@ export class DocumentService {
     }
     await this.options.writer.whenDurable()
     return result
+  }
+
+  /**
+   * Like {@link change}, and also returns the state just before the change and the exact Yjs
+   * update it produced (`null` when it changed nothing).
+   */
+  async changeCapturing(name: string, user: Author, change: (ydoc: Y.Doc) => void): Promise<{ before: Uint8Array; update: Uint8Array | null }> {
+    const connection = await this.options.hocuspocus.openDirectConnection(name, { user })
+    const ydoc = connection.document!
+    let update: Uint8Array | null = null
+    const capture = (bytes: Uint8Array) => {
+      update = bytes
+    }
+    // Nothing runs between reading `before` and the transaction: both are synchronous.
+    const before = Y.encodeStateAsUpdate(ydoc)
+    ydoc.on('update', capture)
+    try {
+      await connection.transact((document) => change(document))
+    } finally {
+      ydoc.off('update', capture)
+      await connection.disconnect()
+    }
+    await this.options.writer.whenDurable()
+    return { before, update }
   }
 
   /**

@@ -37,7 +37,7 @@ export function newDocumentName(): string {
 
 /** The documents routes. */
 export function documentsRoutes(services: ApiServices): Route[] {
-  const { policy, registry, documents, store, webhooks, versions, autoVersions, changeLog } = services
+  const { policy, registry, documents, store, webhooks, versions, autoVersions, changeLog, restores } = services
   return [
     {
       method: 'GET',
@@ -130,6 +130,7 @@ export function documentsRoutes(services: ApiServices): Route[] {
         autoVersions.forget(name)
         await documents.delete(name)
         await versions.deleteDocument(name)
+        await restores.deleteDocument(name)
         await changeLog.deleteDocument(name)
         await policy.documentDeleted(name)
         webhooks.emit({ type: 'document.deleted', document: name, actor: claims.user, data: {} })

@@ -1,12 +1,13 @@
 /**
  * Versions and the change log:
- * `/api/documents/:name/versions[/:id[/changes|/restore]]`, `/api/documents/:name/changes`,
- * `/api/changes`.
+ * `/api/documents/:name/versions[/:id[/changes|/restore]]`, `/api/documents/:name/restores/:id/undo`,
+ * `/api/documents/:name/changes`, `/api/changes`.
  */
 import { z } from 'zod'
 import * as Y from 'yjs'
 import { bodyDocument, replaceBody } from '../../shared/content/yjs-document.ts'
 import type { ChangeEntry } from '../changelog/change-log.ts'
+import { undoRestoreUpdate } from '../history/undo-restore.ts'
 import { changesSince } from '../history/version-changes.ts'
 import type { VersionInfo } from '../history/version-store.ts'
 import { sendJson } from '../http/respond.ts'
@@ -34,7 +35,7 @@ const changesQuery = z
 
 /** The history routes. */
 export function historyRoutes(services: ApiServices): Route[] {
-  const { policy, documents, versions, autoVersions, changeLog } = services
+  const { policy, documents, versions, autoVersions, changeLog, restores } = services
 
   const existing = async (name: string) => {
     if (!(await documents.exists(name))) throw new ApiError('document-not-found', `no document "${name}"`)
@@ -104,18 +105,48 @@ export function historyRoutes(services: ApiServices): Route[] {
         const version = await versionOf(name, params.id!)
         await existing(name)
         const target = bodyDocument(stateDoc(version.state))
-        // Keep the state being replaced as a version, so the restore itself can be undone.
-        const current = await documents.read(name, (ydoc) => Y.encodeStateAsUpdate(ydoc))
-        const before = await versions.save({
+        const { before, update } = await documents.changeCapturing(name, claims.user, (ydoc) => replaceBody(ydoc, target))
+        // Keep the state the restore replaced as a version, and the restore's own update, so it
+        // can be undone later without losing edits made since (POST .../restores/:id/undo).
+        const previous = await versions.save({
           document: name,
           kind: 'auto',
           label: `Before restoring version ${version.id}`,
           createdBy: claims.user,
           authors: autoVersions.takeAuthors(name),
-          state: current,
+          state: before,
         })
-        await documents.change(name, claims.user, (ydoc) => replaceBody(ydoc, target))
-        sendJson(response, 200, { restored: versionJson(version), previous: versionJson(before), content: target.toJSON() })
+        const restoreId = update
+          ? await restores.record({ document: name, versionId: version.id, beforeVersionId: previous.id, update, createdBy: claims.user })
+          : null
+        sendJson(response, 200, {
+          restored: versionJson(version),
+          previous: versionJson(previous),
+          restoreId,
+          undo: restoreId === null ? null : `/api/documents/${encodeURIComponent(name)}/restores/${restoreId}/undo`,
+          content: target.toJSON(),
+        })
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/api/documents/:name/restores/:id/undo',
+      async handler({ response, params, claims }) {
+        const name = params.name!
+        await requireRole(policy, claims, name, 'edit')
+        const id = Number(params.id)
+        const restore = Number.isSafeInteger(id) && id > 0 ? await restores.get(name, id) : null
+        if (!restore) throw new ApiError('not-found', `document "${name}" has no restore "${params.id}"`)
+        const before = await versions.get(name, restore.beforeVersionId)
+        if (!before) throw new ApiError('version-not-found', `the state before restore ${restore.id} is no longer kept`)
+        await existing(name)
+        if (!(await restores.markUndone(restore.id))) throw new ApiError('conflict', `restore ${restore.id} was already undone`)
+        await documents.change(name, claims.user, (ydoc) => {
+          const undo = undoRestoreUpdate(before.state, restore.update, ydoc)
+          if (undo) Y.applyUpdate(ydoc, undo)
+        })
+        const content = await documents.read(name, bodyDocument)
+        sendJson(response, 200, { undone: restore.id, content: content.toJSON() })
       },
     },
     {

@@ -159,7 +159,29 @@ export const openApiDocument = {
         operationId: 'restoreVersion',
         summary: 'Make the body equal the version again, as a new change; the replaced state is saved as a version first',
         responses: {
-          ...ok('Restored', { type: 'object', properties: { restored: ref('Version'), previous: ref('Version'), content: ref('ProseMirrorDocument') } }),
+          ...ok('Restored', {
+            type: 'object',
+            properties: {
+              restored: ref('Version'),
+              previous: ref('Version'),
+              restoreId: { type: ['integer', 'null'], description: 'Id for undoing; null when the body already equalled the version.' },
+              undo: { type: ['string', 'null'], description: 'Path to POST to undo this restore.' },
+              content: ref('ProseMirrorDocument'),
+            },
+          }),
+          ...problems(400, 401, 403, 404),
+        },
+      },
+    },
+    '/api/documents/{name}/restores/{id}/undo': {
+      parameters: [nameParam, { name: 'id', in: 'path', required: true, description: 'Restore id.', schema: { type: 'integer', minimum: 1 } }],
+      post: {
+        tags: ['history'],
+        operationId: 'undoRestore',
+        summary: 'Undo a restore: reverts exactly what it changed, keeping every edit made since',
+        responses: {
+          ...ok('Undone', { type: 'object', properties: { undone: { type: 'integer' }, content: ref('ProseMirrorDocument') } }),
+          '409': { description: 'Already undone (conflict)', content: { 'application/json': { schema: ref('Problem') } } },
           ...problems(400, 401, 403, 404),
         },
       },

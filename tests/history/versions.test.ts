@@ -103,7 +103,7 @@ describe('Version history', () => {
     }
   })
 
-  it('[HIST4] restoring merges with a concurrent offline edit, and saves the replaced state so the restore can be undone', async () => {
+  it('[HIST4] restoring merges with a concurrent offline edit, and can be undone later keeping edits made since', async () => {
     const created = await api(server.url, 'POST', '/api/documents', { token: alice, body: { markdown: 'alpha\n\nbeta' } })
     const name = created.body.name as string
     const v1 = await api(server.url, 'POST', `/api/documents/${name}/versions`, { token: alice, body: { label: 'v1' } })
@@ -121,11 +121,14 @@ describe('Version history', () => {
       void bob.socket.connect()
       await waitFor(() => bodyText(bob.ydoc) === 'alpha\nbeta by bob', 'restore merged with the offline edit')
       await waitForSaved(bob)
-      // Over the API, a restore is undone by restoring the state it replaced (saved as a version):
-      // that brings back exactly that state. (In the editor, restore is an ordinary undoable edit: HIST5.)
-      const undo = await api(server.url, 'POST', `/api/documents/${name}/versions/${restored.body.previous.id}/restore`, { token: alice })
+      // Undo the restore after Bob's edit reached the server: exactly the restore is reverted.
+      const undo = await api(server.url, 'POST', restored.body.undo, { token: alice })
       expect(undo.status).toBe(200)
-      await waitFor(() => bodyText(bob.ydoc) === 'ALPHA CHANGED\nbeta', 'restore undone')
+      await waitFor(() => bodyText(bob.ydoc) === 'ALPHA CHANGED\nbeta by bob', 'restore undone, bob edit kept')
+      expect((await api(server.url, 'POST', restored.body.undo, { token: alice })).body.code).toBe('conflict')
+      // The state before the restore is also kept as a version.
+      const previous = await api(server.url, 'GET', `/api/documents/${name}/versions/${restored.body.previous.id}?format=text`, { token: alice })
+      expect(previous.text).toBe('ALPHA CHANGED\n\nbeta')
     } finally {
       bob.destroy()
     }
