@@ -1,0 +1,111 @@
+/**
+ * Offline-first in Chromium: the app opens from the service worker with no network, documents
+ * open from IndexedDB, offline edits survive a reload and merge on reconnect.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, screenshot } from '../helpers/browser.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { caretIn, createDocumentAs, editorJson, editorText, openEditor, statusText, waitForText, waitForLocalFlush, waitForServiceWorker, waitForStatus } from './editor-pages.ts'
+
+describe('browser: offline', () => {
+  let browser: Browser
+  let server: Awaited<ReturnType<typeof startTestServer>>
+
+  beforeAll(async () => {
+    server = await startTestServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('[OFF2][STAT2][OFF1] two offline editors of one paragraph, one reloading offline, converge with nothing lost', async () => {
+    const doc = await createDocumentAs(server.url, 'Alice', 'Offline plan')
+    const aliceContext = await browser.newContext()
+    const bobContext = await browser.newContext()
+    const alice = await openEditor(aliceContext, server.url, doc, 'Alice')
+    const bob = await openEditor(bobContext, server.url, doc, 'Bob')
+    await waitForServiceWorker(alice)
+    await caretIn(alice, 'end')
+    await alice.keyboard.type('Shared paragraph.')
+    await waitForText(bob, 'Shared paragraph.')
+    await waitForStatus(alice, 'saved')
+
+    await aliceContext.setOffline(true)
+    await bobContext.setOffline(true)
+    await waitForStatus(alice, 'offline')
+    await waitForStatus(bob, 'offline')
+    await caretIn(alice, 'end')
+    await alice.keyboard.type(' Alice was here offline.')
+    await caretIn(bob, 'start')
+    await bob.keyboard.type('Bob offline: ')
+    expect(await statusText(alice)).toMatch(/^Offline: \d+ changes kept on this device/)
+    expect(await statusText(bob)).toMatch(/^Offline: \d+ changes kept on this device/)
+    await screenshot(alice, 'offline-status')
+
+    // Reload with no network: the shell comes from the service worker, the text from IndexedDB.
+    await waitForLocalFlush(alice)
+    const reloaded = await alice.reload()
+    expect(reloaded?.fromServiceWorker()).toBe(true)
+    await alice.waitForSelector('.ProseMirror')
+    await waitForText(alice, 'Shared paragraph. Alice was here offline.')
+    await waitForStatus(alice, 'offline')
+    await caretIn(alice, 'end')
+    await alice.keyboard.type(' After reload.')
+    await waitForLocalFlush(alice)
+
+    await aliceContext.setOffline(false)
+    await bobContext.setOffline(false)
+    await waitForStatus(alice, 'saved')
+    await waitForStatus(bob, 'saved')
+    const expected = 'Bob offline: Shared paragraph. Alice was here offline. After reload.'
+    await waitForText(alice, expected)
+    await waitForText(bob, expected)
+    expect(await editorJson(alice)).toEqual(await editorJson(bob))
+    expect(await editorText(bob)).toBe(expected)
+    expect(await statusText(alice)).toMatch(/All changes saved · /)
+    await screenshot(bob, 'offline-merged')
+    await aliceContext.close()
+    await bobContext.close()
+  })
+
+  it('[OFF3] 600 offline keystrokes, past y-indexeddb compaction, survive a reload; the database stays bounded', async () => {
+    const doc = await createDocumentAs(server.url, 'Carol')
+    const context = await browser.newContext()
+    const page = await openEditor(context, server.url, doc, 'Carol')
+    await waitForServiceWorker(page)
+    await context.setOffline(true)
+    await waitForStatus(page, 'offline')
+    await caretIn(page, 'end')
+    const text = Array.from({ length: 600 }, (_, index) => String.fromCharCode(97 + (index % 26))).join('')
+    await page.keyboard.type(text)
+    await waitForLocalFlush(page)
+    expect(await statusText(page)).toBe('Offline: 600 changes kept on this device')
+    // y-indexeddb folds its log into a snapshot once it passes 500 updates (1 s after the last).
+    const countUpdates = (name: string) =>
+      page.evaluate(
+        (database) =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open(database)
+            open.onerror = () => reject(open.error)
+            open.onsuccess = () => {
+              const request = open.result.transaction('updates').objectStore('updates').count()
+              request.onsuccess = () => {
+                open.result.close()
+                resolve(request.result)
+              }
+            }
+          }),
+        `collab:${name}`,
+      )
+    await expect.poll(() => countUpdates(doc), { timeout: 15_000 }).toBeLessThan(50)
+
+    await page.reload()
+    await waitForText(page, text)
+    await context.setOffline(false)
+    await waitForStatus(page, 'saved')
+    await context.close()
+  })
+})
