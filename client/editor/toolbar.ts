@@ -48,7 +48,7 @@ function items(openLinkDialog: Command): (ToolbarItem | null)[] {
     { id: 'underline', label: 'U', title: `Underline (${mod}U)`, run: toggle(marks.underline!), active: (s) => markActive(s, marks.underline!) },
     { id: 'strike', label: 'S', title: `Strikethrough (${mod}Shift+S)`, run: toggle(marks.strike!), active: (s) => markActive(s, marks.strike!) },
     { id: 'code', label: '</>', title: `Inline code (${mod}E)`, run: toggle(marks.code!), active: (s) => markActive(s, marks.code!) },
-    { id: 'link', label: '🔗', title: `Link (${mod}K)`, run: openLinkDialog, active: (s) => markActive(s, marks.link!) },
+    { id: 'link', label: 'Link', title: `Link (${mod}K)`, run: openLinkDialog, active: (s) => markActive(s, marks.link!) },
     null,
     { id: 'bulletList', label: '•', title: 'Bullet list (- )', run: toggleList(nodes.bulletList!), active: (s) => wrapperActive(s, nodes.bulletList!) },
     { id: 'orderedList', label: '1.', title: 'Numbered list (1. )', run: toggleList(nodes.orderedList!), active: (s) => wrapperActive(s, nodes.orderedList!) },
@@ -61,8 +61,8 @@ function items(openLinkDialog: Command): (ToolbarItem | null)[] {
 
 const setParagraph: Command = (state, dispatch) => {
   const { $from } = state.selection
-  if ($from.parent.type === nodes.paragraph) return false
-  if (dispatch) dispatch(state.tr.setBlockType(state.selection.from, state.selection.to, nodes.paragraph!))
+  if (!$from.parent.isTextblock) return false
+  if (dispatch && $from.parent.type !== nodes.paragraph) dispatch(state.tr.setBlockType(state.selection.from, state.selection.to, nodes.paragraph!))
   return true
 }
 

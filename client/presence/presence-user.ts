@@ -30,9 +30,9 @@ export function readPresenceUser(value: unknown, clientId: number): PresenceUser
   }
 }
 
-/** Up to two initials of `name`, for avatars. */
+/** Initials of `name` for avatars: first and last word's first letters, or one letter. */
 export function initials(name: string): string {
   const words = name.split(/\s+/).filter(Boolean)
-  const letters = words.length > 1 ? [words[0]![0], words[words.length - 1]![0]] : [...(words[0] ?? '?')].slice(0, 2)
+  const letters = words.length > 1 ? [words[0]![0], words[words.length - 1]![0]] : [...(words[0] ?? '?')].slice(0, 1)
   return letters.join('').toUpperCase()
 }

@@ -1,0 +1,144 @@
+/**
+ * Rich text between two Chromium contexts: formatting made with shortcuts, markdown and the
+ * toolbar shows up in the other; undo is per user; links from the network are rendered safely.
+ */
+import type { Browser, Page } from 'playwright-core'
+import * as Y from 'yjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BODY_FRAGMENT } from '../../shared/protocol.ts'
+import { launchBrowser, screenshot } from '../helpers/browser.ts'
+import { connectClient, waitForSaved } from '../helpers/clients.ts'
+import { startTestServer, testToken } from '../helpers/server.ts'
+import { caretIn, createDocumentAs, editorJson, editorText, openEditor, waitForStatus, waitForText } from './editor-pages.ts'
+
+describe('browser: rich text', () => {
+  let browser: Browser
+  let server: Awaited<ReturnType<typeof startTestServer>>
+
+  beforeAll(async () => {
+    server = await startTestServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  async function pair(title: string): Promise<{ alice: Page; bob: Page; doc: string }> {
+    const doc = await createDocumentAs(server.url, 'Alice', title)
+    const alice = await openEditor(await browser.newContext(), server.url, doc, 'Alice')
+    const bob = await openEditor(await browser.newContext(), server.url, doc, 'Bob')
+    return { alice, bob, doc }
+  }
+
+  it('[EDIT1][EDIT2] headings, marks, lists, tasks, quotes and code made in one context appear in the other', async () => {
+    const { alice, bob } = await pair('Formatting')
+    await caretIn(alice, 'end')
+    const k = alice.keyboard
+    await k.type('# Weekly plan')
+    await k.press('Enter')
+    await k.type('Some ')
+    await k.press('Control+b')
+    await k.type('bold')
+    await k.press('Control+b')
+    await k.type(' and ')
+    await alice.click('[data-command="italic"]')
+    await k.type('italic')
+    await alice.click('[data-command="italic"]')
+    await k.type(' and **stars** and `code`.')
+    await k.press('Enter')
+    await k.type('- first')
+    await k.press('Enter')
+    await k.type('second')
+    await k.press('Enter')
+    await k.press('Enter')
+    await k.type('1. one')
+    await k.press('Enter')
+    await k.press('Enter')
+    await k.type('[ ] write tests')
+    await k.press('Enter')
+    await k.press('Enter')
+    await k.type('> quoted')
+    await k.press('Enter')
+    await k.press('Enter')
+    await k.type('```')
+    await k.type(' let x = 1')
+
+    await waitForStatus(alice, 'saved')
+    const aliceJson = await editorJson(alice)
+    await expect.poll(() => editorJson(bob)).toEqual(aliceJson)
+    const bobHtml = await bob.innerHTML('.ProseMirror')
+    expect(bobHtml).toContain('<h1>Weekly plan</h1>')
+    expect(bobHtml).toContain('<strong>bold</strong>')
+    expect(bobHtml).toContain('<em>italic</em>')
+    expect(bobHtml).toContain('<strong>stars</strong>')
+    expect(bobHtml).toContain('<code>code</code>')
+    expect(await bob.locator('.ProseMirror ul:not([data-type]) > li').count()).toBe(2)
+    expect(await bob.locator('.ProseMirror ol > li').count()).toBe(1)
+    expect(await bob.locator('.ProseMirror ul[data-type="taskList"] li[data-type="taskItem"]').count()).toBe(1)
+    expect(await bob.textContent('.ProseMirror blockquote')).toBe('quoted')
+
+    // Ticking the task in Bob's page ticks it in Alice's.
+    await bob.click('.ProseMirror li[data-type="taskItem"] input[type="checkbox"]')
+    await alice.waitForFunction(() => document.querySelector('.ProseMirror li[data-type="taskItem"]')?.getAttribute('data-checked') === 'true')
+    // The toolbar shows the formats at the caret.
+    await alice.click('.ProseMirror h1')
+    // The selection follows the click through DOM selection events: poll.
+    await expect.poll(() => alice.getAttribute('[data-command="heading1"]', 'aria-pressed')).toBe('true')
+    expect(await alice.getAttribute('[data-command="bold"]', 'aria-pressed')).toBe('false')
+    await alice.click('.ProseMirror strong')
+    await expect.poll(() => alice.getAttribute('[data-command="bold"]', 'aria-pressed')).toBe('true')
+    await screenshot(bob, 'rich-text-remote')
+    await alice.context().close()
+    await bob.context().close()
+  })
+
+  it('[EDIT5] undo removes only my own changes, never a collaborator’s', async () => {
+    const { alice, bob } = await pair('Undo')
+    await caretIn(alice, 'end')
+    await alice.keyboard.type('Alice wrote this.')
+    await waitForText(bob, 'Alice wrote this.')
+    await caretIn(bob, 'end')
+    await bob.keyboard.press('Enter')
+    await bob.keyboard.type('Bob wrote this.')
+    await waitForText(alice, 'Alice wrote this.Bob wrote this.')
+    await waitForStatus(bob, 'saved')
+
+    await alice.click('.ProseMirror p')
+    // Undo everything Alice did (a few presses: typing is grouped into steps).
+    for (let press = 0; press < 5; press++) await alice.keyboard.press('Control+z')
+    await waitForText(alice, 'Bob wrote this.')
+    await waitForText(bob, 'Bob wrote this.')
+    await alice.keyboard.press('Control+Shift+z')
+    await waitForText(bob, 'Alice wrote this.Bob wrote this.')
+    await alice.context().close()
+    await bob.context().close()
+  })
+
+  it('[EDIT4][SCHEMA2] a javascript: link written straight into the CRDT never becomes a clickable href', async () => {
+    const { bob, doc } = await pair('Links')
+    const raw = connectClient(server.url, doc, await testToken('Mallory'))
+    try {
+      await waitForSaved(raw)
+      raw.ydoc.transact(() => {
+        const paragraph = new Y.XmlElement('paragraph')
+        const text = new Y.XmlText()
+        paragraph.insert(0, [text])
+        raw.ydoc.getXmlFragment(BODY_FRAGMENT).insert(0, [paragraph])
+        text.insert(0, 'evil', { link: { href: 'javascript:alert(document.domain)' } })
+        text.insert(4, ' spaced', { link: { href: ' JaVa\tScRiPt:alert(1)' } })
+        text.insert(11, ' data', { link: { href: 'data:text/html,<script>alert(1)</script>' } })
+        text.insert(16, ' fine', { link: { href: 'https://example.com/' } })
+      })
+      await waitForSaved(raw)
+      await bob.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('evil spaced data fine'))
+      const hrefs = await bob.evaluate(() => [...document.querySelectorAll('a')].map((anchor) => anchor.getAttribute('href')))
+      expect(hrefs.filter((href) => href !== null && href !== '/')).toEqual(['https://example.com/'])
+      expect(await bob.locator('.ProseMirror a', { hasText: 'evil' }).getAttribute('href')).toBeNull()
+      expect(await editorText(bob)).toContain('evil')
+    } finally {
+      raw.destroy()
+    }
+    await bob.context().close()
+  })
+})
