@@ -14,7 +14,10 @@ export interface Session {
 
 let session: Session | null = null
 
-/** The tab's session, created on first use. The user's name follows the token's `name` claim. */
+/**
+ * The tab's session, created on first use. The user's id and name follow the token's `sub` and
+ * `name` claims once it is known, so one person's tabs and browsers count as one presence.
+ */
 export function currentSession(): Session {
   if (session) return session
   const user = localUser()
@@ -22,8 +25,9 @@ export function currentSession(): Session {
   const token: TokenSource = () => {
     pending ??= obtainToken(user).then(
       (value) => {
-        const name = tokenName(value)
-        if (name) user.name = name
+        const claims = tokenClaims(value)
+        if (claims.name) user.name = claims.name
+        if (claims.id) user.id = claims.id
         return value
       },
       (error: unknown) => {
@@ -37,12 +41,12 @@ export function currentSession(): Session {
   return session
 }
 
-/** The `name` claim of a JWT, read without verifying (the server verifies). */
-export function tokenName(token: string): string | null {
+/** The `sub` (as `id`) and `name` claims of a JWT, read without verifying (the server verifies). */
+export function tokenClaims(token: string): { id: string | null; name: string | null } {
   try {
-    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { name?: unknown }
-    return typeof payload.name === 'string' ? payload.name : null
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown; name?: unknown }
+    return { id: typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : null, name: typeof payload.name === 'string' ? payload.name : null }
   } catch {
-    return null
+    return { id: null, name: null }
   }
 }

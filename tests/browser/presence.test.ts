@@ -1,0 +1,74 @@
+/**
+ * Presence in Chromium: who is here (one entry per user however many tabs), remote carets, away,
+ * and no ghosts: a closed tab's caret and list entry disappear within 5 s.
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, screenshot } from '../helpers/browser.ts'
+import { startTestServer, testToken } from '../helpers/server.ts'
+import { caretIn, createDocumentAs, openEditor, waitForStatus } from './editor-pages.ts'
+
+describe('browser: presence', () => {
+  let browser: Browser
+  let server: Awaited<ReturnType<typeof startTestServer>>
+
+  beforeAll(async () => {
+    server = await startTestServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  const names = (page: Page) => page.$$eval('#presence .participant', (items) => items.map((item) => item.getAttribute('title') ?? ''))
+
+  it('[PRES1][PRES2][PRES4] one list entry per user across tabs; a closed tab’s caret and entry vanish within 5 s', async () => {
+    const doc = await createDocumentAs(server.url, 'Alice', 'Presence')
+    const aliceContext = await browser.newContext()
+    const aliceTab1 = await openEditor(aliceContext, server.url, doc, 'Alice')
+    const aliceTab2 = await openEditor(aliceContext, server.url, doc, 'Alice')
+    const bob = await openEditor(await browser.newContext(), server.url, doc, 'Bob')
+
+    await expect.poll(() => names(bob)).toEqual(['Bob (you)', 'Alice · 2 tabs'])
+    await expect.poll(() => names(aliceTab1)).toEqual(['Alice (you) · 2 tabs', 'Bob'])
+    await caretIn(aliceTab1, 'end')
+    await aliceTab1.keyboard.type('Alice is typing')
+    // Each of Alice's tabs has its own caret.
+    const caret = bob.locator('.ProseMirror-yjs-cursor', { hasText: 'Alice' }).first()
+    await caret.waitFor()
+    expect(await caret.evaluate((element) => getComputedStyle(element).borderLeftColor)).not.toBe('')
+    await screenshot(bob, 'presence-two-users')
+
+    // Closing both of Alice's tabs (no unload handlers run, as when a laptop lid shuts).
+    await aliceTab1.close()
+    await aliceTab2.close()
+    await bob.waitForFunction(
+      () => document.querySelectorAll('#presence .participant').length === 1 && document.querySelectorAll('.ProseMirror-yjs-cursor').length === 0,
+      undefined,
+      { timeout: 5_000 },
+    )
+    expect(await names(bob)).toEqual(['Bob (you)'])
+    await bob.context().close()
+    await aliceContext.close()
+  })
+
+  it('[PRES3] an idle user is shown as away to others, and back once they type', async () => {
+    const doc = await createDocumentAs(server.url, 'Carol', 'Away')
+    const carolContext = await browser.newContext()
+    // Carol goes away after 1.5 s without input (60 s by default).
+    await carolContext.addInitScript(() => Object.assign(window, { collabSettings: { awayAfterMs: 1_500 } }))
+    const carol = await carolContext.newPage()
+    await carol.goto(`${server.url}/d/${doc}?token=${await testToken('Carol')}`)
+    await waitForStatus(carol, 'saved')
+    const dave = await openEditor(await browser.newContext(), server.url, doc, 'Dave')
+    const carolEntry = dave.locator('#presence .participant[data-user-id="carol"]')
+    await expect.poll(() => carolEntry.getAttribute('data-away'), { timeout: 10_000 }).toBe('true')
+    expect(await carolEntry.getAttribute('title')).toBe('Carol · away')
+    await carol.click('.ProseMirror')
+    await carol.keyboard.type('back')
+    await expect.poll(() => carolEntry.getAttribute('data-away'), { timeout: 10_000 }).toBe('false')
+    await carolContext.close()
+    await dave.context().close()
+  })
+})
