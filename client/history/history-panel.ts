@@ -20,8 +20,8 @@ export interface HistoryPanelOptions {
   documentName: string
   token: TokenSource
   view: EditorView
-  /** Viewers can browse history but not save or restore. Default true. */
-  canEdit?: boolean
+  /** Whether this user may change the document (viewers browse history but cannot save or restore); asked each time the panel opens. Default true. */
+  canEdit?: boolean | (() => boolean)
 }
 
 /** A mounted panel. */
@@ -36,7 +36,7 @@ export interface HistoryPanel {
 /** Mounts the panel (closed) and its toggle button. */
 export function mountHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
   installStyles()
-  const canEdit = options.canEdit ?? true
+  const canEdit = () => (typeof options.canEdit === 'function' ? options.canEdit() : (options.canEdit ?? true))
   const button = element('button', { className: 'history-toggle', type: 'button', textContent: 'History' })
   button.setAttribute('aria-expanded', 'false')
   const panel = element('aside', { className: 'history-panel', hidden: true })
@@ -47,13 +47,13 @@ export function mountHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
   const labelInput = element('input', { type: 'text', placeholder: 'Name this version', maxLength: 200, required: true })
   labelInput.setAttribute('aria-label', 'Version name')
   form.append(labelInput, element('button', { type: 'submit', textContent: 'Save version' }))
-  form.hidden = !canEdit
+  form.hidden = !canEdit()
   const list = element('ol', { className: 'history-list' })
   const preview = element('section', { className: 'history-preview', hidden: true })
   const previewTitle = element('h3')
   const back = element('button', { type: 'button', textContent: '← All versions', className: 'history-back' })
   const restore = element('button', { type: 'button', textContent: 'Restore this version', className: 'history-restore' })
-  restore.hidden = !canEdit
+  restore.hidden = !canEdit()
   const legend = element('div', { className: 'history-legend' })
   const modes = element('div', { className: 'history-modes' })
   modes.setAttribute('role', 'group')
@@ -122,6 +122,7 @@ export function mountHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     setMode('changes')
     list.hidden = true
     form.hidden = true
+    restore.hidden = !canEdit()
     preview.hidden = false
   }
 
@@ -138,7 +139,7 @@ export function mountHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     selected = null
     preview.hidden = true
     list.hidden = false
-    form.hidden = !canEdit
+    form.hidden = !canEdit()
   }
 
   const toggle = async (open = panel.hidden) => {

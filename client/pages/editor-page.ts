@@ -69,7 +69,14 @@ export function renderEditorPage(root: HTMLElement, name: string, options: Edito
   publishUser(false)
   const editor = createEditor({ editor: editorMount, toolbar }, opened.ydoc.getXmlFragment(BODY_FRAGMENT), opened.provider.awareness!)
   const saves = trackSaves(opened)
-  const history = mountHistoryPanel({ host: root, toolbar: topbar, documentName: name, token: session.token, view: editor.view })
+  const history = mountHistoryPanel({
+    host: root,
+    toolbar: topbar,
+    documentName: name,
+    token: session.token,
+    view: editor.view,
+    canEdit: () => opened.provider.authorizedScope !== 'readonly',
+  })
 
   // Viewers get a read-only editor (the server ignores their updates anyway).
   const onAuthenticated = () => editor.setEditable(opened.provider.authorizedScope !== 'readonly')

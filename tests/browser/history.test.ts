@@ -64,5 +64,18 @@ describe('browser: history panel', () => {
     } finally {
       bob.destroy()
     }
+
+    // A viewer browses history but is offered neither saving nor restoring.
+    const viewer = await (await browser.newContext()).newPage()
+    await viewer.goto(`${server.url}/?doc=history-ui&token=${await testToken('Vera', { grants: { 'history-ui': 'viewer' } })}`)
+    // (The editor's text also holds Alice's caret label, so compare the start.)
+    await viewer.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.startsWith('Original text plus Bob'))
+    await viewer.waitForFunction(() => (window as any).collab?.provider?.authorizedScope === 'readonly')
+    await viewer.click('.history-toggle')
+    await viewer.locator('.history-item', { hasText: 'First draft' }).waitFor()
+    expect(await viewer.locator('.history-save').isHidden()).toBe(true)
+    await viewer.locator('.history-item', { hasText: 'First draft' }).click()
+    await viewer.locator('.history-diff').waitFor()
+    expect(await viewer.locator('.history-restore').isHidden()).toBe(true)
   })
 })
