@@ -39,6 +39,8 @@ export function renderHomePage(root: HTMLElement, navigate: (path: string) => vo
       const documents = await listDocuments(session.token)
       if (disposed) return
       localStorage.setItem(CACHE_KEY, JSON.stringify(documents))
+      // The token is known now, and with it the display name.
+      me.textContent = session.user.name
       say('')
       show(documents)
     } catch (error) {
