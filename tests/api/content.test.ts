@@ -58,11 +58,13 @@ describe('Content API', () => {
       await waitFor(() => client.provider.synced && bodyText(client.ydoc) === 'before', 'initial content')
       const put = await api(server.url, 'PUT', `/api/documents/${name}/content`, {
         token: alice,
-        body: '<h2>Now</h2><p>with <em>HTML</em></p><script>alert(1)</script>',
+        body: '<h2>Now</h2><p>with <em>HTML</em></p><script>alert(1)</script><p><a href="javascript:alert(1)">x</a></p>',
         contentType: 'text/html',
       })
       expect(put.status).toBe(200)
-      await waitFor(() => plainBody(client.ydoc) === 'Now\nwith HTML', 'API change to arrive')
+      await waitFor(() => plainBody(client.ydoc) === 'Now\nwith HTML\nx', 'API change to arrive')
+      // Scripts are dropped and an unsafe link keeps only its text [SCHEMA2].
+      expect(JSON.stringify(client.ydoc.getXmlFragment(BODY_FRAGMENT).toJSON())).not.toContain('javascript')
       const heading = client.ydoc.getXmlFragment(BODY_FRAGMENT).get(0) as Y.XmlElement
       expect(heading.nodeName).toBe('heading')
       expect(heading.getAttribute('level')).toBe(2)

@@ -145,4 +145,32 @@ describe('Webhooks', () => {
       await receiver.close()
     }
   })
+
+  it('[HOOK3] a delivery still pending when the server stops is sent after the restart', async () => {
+    const receiver = await startReceiver((count) => (count === 1 ? 500 : 204))
+    const first = await startTestServer({ WEBHOOK_RETRY_DELAYS_MS: '600000' })
+    try {
+      const created = await api(first.url, 'POST', '/api/documents', { token: admin, body: {} })
+      const name = created.body.name as string
+      const hook = await api(first.url, 'POST', '/api/webhooks', { token: admin, body: { url: receiver.url, document: name, events: ['version.saved'] } })
+      await api(first.url, 'POST', `/api/documents/${name}/versions`, { token: admin, body: { label: 'before restart' } })
+      await waitFor(() => receiver.attempts() === 1, 'first attempt refused')
+      let log: any[] = []
+      for (let i = 0; i < 100 && log[0]?.attempts !== 1; i++) {
+        log = (await api(first.url, 'GET', `/api/webhooks/${hook.body.id}/deliveries`, { token: admin })).body.deliveries
+        if (log[0]?.attempts !== 1) await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(log[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatus: 500 })
+      await first.close()
+      const second = await startTestServer({ DATA_DIR: first.dataDir })
+      try {
+        await waitFor(() => receiver.received.length === 1, 'delivered after the restart')
+        expect(receiver.received[0]!.event.data.label).toBe('before restart')
+      } finally {
+        await second.close()
+      }
+    } finally {
+      await receiver.close()
+    }
+  })
 })
