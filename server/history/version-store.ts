@@ -77,6 +77,9 @@ export async function migrateVersionStore(db: Database): Promise<void> {
   `)
 }
 
+/** Default number of automatic versions kept per document; older ones are deleted as new ones are saved. */
+export const MAX_AUTO_VERSIONS = 200
+
 const COLUMNS = 'id, document, kind, label, created_at, created_by_id, created_by_name, authors, bytes'
 
 /** Saves, lists and loads versions. */
@@ -84,8 +87,12 @@ export class VersionStore {
   private readonly db: Database
   private readonly listeners: ((version: VersionInfo) => void)[] = []
 
-  constructor(db: Database) {
+  private readonly maxAutoVersions: number
+
+  /** `maxAutoVersions`: automatic versions kept per document (default {@link MAX_AUTO_VERSIONS}). */
+  constructor(db: Database, options: { maxAutoVersions?: number } = {}) {
     this.db = db
+    this.maxAutoVersions = options.maxAutoVersions ?? MAX_AUTO_VERSIONS
   }
 
   /** Calls `listener` after every saved version. */
@@ -121,8 +128,22 @@ export class VersionStore {
       authors: [...version.authors],
       bytes: version.state.byteLength,
     }
+    if (version.kind === 'auto') await this.prune(version.document)
     for (const listener of this.listeners) listener(info)
     return info
+  }
+
+  /**
+   * Keeps the newest `maxAutoVersions` automatic versions of `document`; named versions
+   * and states a restore can still be undone to are kept regardless.
+   */
+  private async prune(document: string): Promise<void> {
+    await this.db.run(
+      `DELETE FROM api_versions WHERE document = ? AND kind = 'auto' AND id NOT IN (
+         SELECT id FROM (SELECT id FROM api_versions WHERE document = ? AND kind = 'auto' ORDER BY id DESC LIMIT ?) AS newest
+       ) AND id NOT IN (SELECT before_version_id FROM api_restores WHERE document = ? AND undone_at IS NULL)`,
+      [document, document, this.maxAutoVersions, document],
+    )
   }
 
   /** Versions of `document`, newest first. */

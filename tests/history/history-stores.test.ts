@@ -12,6 +12,7 @@ import { ChangeLog, migrateChangeLog } from '../../server/changelog/change-log.t
 import type { Database } from '../../server/db/database.ts'
 import { PostgresDatabase } from '../../server/db/postgres-database.ts'
 import { SqliteDatabase } from '../../server/db/sqlite-database.ts'
+import { migrateRestoreLog, RestoreLog } from '../../server/history/restore-log.ts'
 import { migrateVersionStore, VersionStore } from '../../server/history/version-store.ts'
 import { createLogger } from '../../server/log.ts'
 import { migrateWebhooks, WebhookService } from '../../server/webhooks/webhook-service.ts'
@@ -48,7 +49,7 @@ describe.each(backends)('history stores on %s', (_name, open) => {
 
   it('[HIST6][LOG1] registry, change log, versions and webhooks keep their data', async () => {
     db = await open()
-    for (const migrate of [migrateDocumentRegistry, migrateChangeLog, migrateVersionStore, migrateWebhooks]) {
+    for (const migrate of [migrateDocumentRegistry, migrateChangeLog, migrateVersionStore, migrateRestoreLog, migrateWebhooks]) {
       await migrate(db)
       await migrate(db) // idempotent
     }
@@ -89,6 +90,17 @@ describe.each(backends)('history stores on %s', (_name, open) => {
     expect((await versions.latest('doc1'))?.id).toBe(saved.id)
     await versions.deleteDocument('doc1')
     expect(await versions.list('doc1')).toEqual([])
+
+    // Automatic versions are pruned to the newest N, except a state a restore can be undone to.
+    const pruned = new VersionStore(db, { maxAutoVersions: 2 })
+    const auto = (label: string) => pruned.save({ document: 'doc3', kind: 'auto', label, createdBy: null, authors: [], state })
+    const a1 = await auto('a1')
+    await new RestoreLog(db).record({ document: 'doc3', versionId: a1.id, beforeVersionId: a1.id, update: state, createdBy: alice })
+    await auto('a2')
+    await pruned.save({ document: 'doc3', kind: 'named', label: 'n1', createdBy: alice, authors: [], state })
+    await auto('a3')
+    await auto('a4')
+    expect((await pruned.list('doc3')).map((v) => v.label)).toEqual(['a4', 'a3', 'n1', 'a1'])
 
     const webhooks = new WebhookService(db, log)
     const hook = await webhooks.create({ document: null, url: 'http://127.0.0.1:9/x', events: ['document.created'], createdBy: alice })
