@@ -93,6 +93,40 @@ describe('browser: rich text', () => {
     await bob.context().close()
   })
 
+  it('[EDIT1][LINK1] Mod-K links the selection; a javascript: address is refused with a reason', async () => {
+    const { alice, bob } = await pair('Link form')
+    await caretIn(alice, 'end')
+    await alice.keyboard.type('read the docs')
+    await alice.keyboard.press('Shift+Control+ArrowLeft')
+    // ProseMirror picks the selection up from the DOM's selectionchange event.
+    await alice.waitForFunction(() => (window as unknown as { collab: { view: { state: { selection: { empty: boolean } } } } }).collab.view.state.selection.empty === false)
+    await alice.keyboard.press('Control+k')
+    await alice.fill('.link-dialog input', 'javascript:alert(1)')
+    await alice.keyboard.press('Enter')
+    expect(await alice.textContent('.link-dialog-error')).toContain('Only http://, https:// and mailto: links')
+    await alice.fill('.link-dialog input', 'example.com/docs')
+    await alice.keyboard.press('Enter')
+    await bob.waitForFunction(() => document.querySelector('.ProseMirror a')?.getAttribute('href') === 'https://example.com/docs')
+    const paragraph = ((await editorJson(bob)) as { content: { content: unknown[] }[] }).content[0]!.content
+    expect(paragraph).toEqual([
+      { type: 'text', text: 'read the ' },
+      { type: 'text', text: 'docs', marks: [{ type: 'link', attrs: { href: 'https://example.com/docs', title: null } }] },
+    ])
+    await alice.context().close()
+    await bob.context().close()
+  })
+
+  it('[AUTH6][EDIT1] a viewer gets a read-only editor with a disabled toolbar', async () => {
+    const doc = await createDocumentAs(server.url, 'Alice', 'Read only')
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${server.url}/d/${doc}?token=${await testToken('Vera', { grants: { [doc]: 'viewer' } })}`)
+    await waitForStatus(page, 'saved')
+    await page.waitForFunction(() => document.querySelector('.ProseMirror')?.getAttribute('contenteditable') === 'false')
+    expect(await page.isDisabled('[data-command="bold"]')).toBe(true)
+    await context.close()
+  })
+
   it('[EDIT5] undo removes only my own changes, never a collaborator’s', async () => {
     const { alice, bob } = await pair('Undo')
     await caretIn(alice, 'end')
