@@ -33,6 +33,8 @@ const changesQuery = z
   })
   .strict()
 
+const summaryQuery = z.object({ since: isoDate.optional(), until: isoDate.optional() }).strict()
+
 /** The history routes. */
 export function historyRoutes(services: ApiServices): Route[] {
   const { policy, documents, versions, autoVersions, changeLog, restores } = services
@@ -158,6 +160,19 @@ export function historyRoutes(services: ApiServices): Route[] {
         const filters = validate(changesQuery, Object.fromEntries(query), 'invalid-query', 'query')
         const entries = await changeLog.query({ document: name, since: filters.since, until: filters.until, userId: filters.user, limit: filters.limit })
         sendJson(response, 200, { changes: entries.map(changeJson) })
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/api/documents/:name/changes/summary',
+      async handler({ response, params, query, claims }) {
+        const name = params.name!
+        await requireRole(policy, claims, name, 'read')
+        const filters = validate(summaryQuery, Object.fromEntries(query), 'invalid-query', 'query')
+        const summary = await changeLog.summary({ document: name, since: filters.since, until: filters.until })
+        sendJson(response, 200, {
+          authors: summary.map((entry) => ({ ...entry, firstAt: entry.firstAt.toISOString(), lastAt: entry.lastAt.toISOString() })),
+        })
       },
     },
     {

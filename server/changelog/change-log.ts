@@ -30,6 +30,15 @@ export interface NewChange {
   clients: readonly number[]
 }
 
+/** One user's share of a document's changes in a time range. */
+export interface ChangeSummary {
+  user: Author | null
+  changes: number
+  bytes: number
+  firstAt: Date
+  lastAt: Date
+}
+
 /** Filters for {@link ChangeLog.query}. */
 export interface ChangeQuery {
   document?: string
@@ -108,6 +117,27 @@ export class ChangeLog {
       at: new Date(Number(row.at)),
       user: row.user_id === null ? null : { id: row.user_id, name: row.user_name ?? row.user_id },
       bytes: Number(row.bytes),
+    }))
+  }
+
+  /** Per user: how many updates and bytes `document` received in the time range, and when first and last. */
+  async summary(query: { document: string; since?: Date; until?: Date }): Promise<ChangeSummary[]> {
+    await this.flushed()
+    const where = ['document = ?']
+    const params: (string | number)[] = [query.document]
+    if (query.since) where.push('at >= ?'), params.push(query.since.getTime())
+    if (query.until) where.push('at < ?'), params.push(query.until.getTime())
+    const rows = await this.db.query<{ user_id: string | null; user_name: string | null; changes: number; bytes: number; first_at: number; last_at: number }>(
+      `SELECT user_id, MAX(user_name) AS user_name, COUNT(*) AS changes, SUM(bytes) AS bytes, MIN(at) AS first_at, MAX(at) AS last_at
+       FROM api_change_log WHERE ${where.join(' AND ')} GROUP BY user_id ORDER BY MAX(at) DESC`,
+      params,
+    )
+    return rows.map((row) => ({
+      user: row.user_id === null ? null : { id: row.user_id, name: row.user_name ?? row.user_id },
+      changes: Number(row.changes),
+      bytes: Number(row.bytes),
+      firstAt: new Date(Number(row.first_at)),
+      lastAt: new Date(Number(row.last_at)),
     }))
   }
 

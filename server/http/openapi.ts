@@ -196,6 +196,36 @@ export const openApiDocument = {
         responses: { ...ok('Changes', { type: 'object', properties: { changes: { type: 'array', items: ref('Change') } } }), ...problems(400, 401, 403) },
       },
     },
+    '/api/documents/{name}/changes/summary': {
+      parameters: [nameParam],
+      get: {
+        tags: ['history'],
+        operationId: 'summarizeDocumentChanges',
+        summary: 'Who changed the document in a time range: per user, number of updates, bytes, first and last change',
+        parameters: changeFilters.slice(0, 2),
+        responses: {
+          ...ok('Per-user summary, most recent first', {
+            type: 'object',
+            properties: {
+              authors: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    user: { oneOf: [ref('User'), { type: 'null' }] },
+                    changes: { type: 'integer' },
+                    bytes: { type: 'integer' },
+                    firstAt: { type: 'string', format: 'date-time' },
+                    lastAt: { type: 'string', format: 'date-time' },
+                  },
+                },
+              },
+            },
+          }),
+          ...problems(400, 401, 403),
+        },
+      },
+    },
     '/api/changes': {
       get: {
         tags: ['history'],

@@ -41,6 +41,13 @@ describe('Change log', () => {
       expect(future.body.changes).toEqual([])
       const limited = await api(server.url, 'GET', '/api/documents/log-doc/changes?limit=1', { token: admin })
       expect(limited.body.changes).toHaveLength(1)
+      // "What changed today, by whom": one line per user.
+      const summary = await api(server.url, 'GET', `/api/documents/log-doc/changes/summary?since=${encodeURIComponent(before)}`, { token: admin })
+      expect(summary.body.authors.map((a: { user: { name: string }; changes: number }) => [a.user.name, a.changes])).toEqual([
+        ['Bob', 2],
+        ['Alice', 2],
+      ])
+      expect(summary.body.authors[0].bytes).toBeGreaterThan(0)
     } finally {
       alice.destroy()
       bob.destroy()

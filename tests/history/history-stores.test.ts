@@ -80,6 +80,11 @@ describe.each(backends)('history stores on %s', (_name, open) => {
     ])
     expect(await changes.query({ document: 'doc1', since: new Date(5_500), limit: 10 })).toHaveLength(1)
     expect((await changes.clientAuthors('doc1')).get(43)).toEqual(alice)
+    const summary = await changes.summary({ document: 'doc1' })
+    expect(summary.map((entry) => [entry.user?.id ?? null, entry.changes, entry.bytes])).toEqual([
+      [null, 1, 3],
+      ['alice', 1, 10],
+    ])
 
     const versions = new VersionStore(db)
     const state = new Uint8Array([0, 1, 2, 255])
