@@ -127,6 +127,44 @@ describe('browser: rich text', () => {
     await context.close()
   })
 
+  it('[EDIT3][EDIT4] pasting Google Docs and Word HTML keeps structure, drops scripts and unsafe links', async () => {
+    const { alice, bob } = await pair('Paste')
+    await caretIn(alice, 'end')
+    const paste = (html: string) =>
+      alice.evaluate((content) => {
+        const data = new DataTransfer()
+        data.setData('text/html', content)
+        data.setData('text/plain', 'fallback')
+        document.querySelector('.ProseMirror')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+      }, html)
+    await paste(
+      '<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-1"><h2><span>From Docs</span></h2>' +
+        '<p><span style="font-weight:700">strong</span><span> and </span><a href="javascript:alert(1)">trap</a> <a href="https://ok.example/">ok</a></p>' +
+        '<script>window.pwned = true</script><ul><li><p>docs item</p></li></ul></b>',
+    )
+    // Leave the pasted bullet list, so the next paste starts a block of its own.
+    await caretIn(alice, 'end')
+    await alice.keyboard.press('Enter')
+    await alice.keyboard.press('Enter')
+    await paste(
+      "<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><!--[if !supportLists]--><span style='mso-list:Ignore'>1.<span> </span></span><!--[endif]-->Word item<o:p></o:p></p>",
+    )
+    await waitForStatus(alice, 'saved')
+    const json = JSON.stringify(await editorJson(alice))
+    await expect.poll(async () => JSON.stringify(await editorJson(bob))).toBe(json)
+    const html = await bob.innerHTML('.ProseMirror')
+    expect(html).toContain('<h2>From Docs</h2>')
+    expect(html).toContain('<strong>strong</strong>')
+    expect(html).toContain('docs item')
+    expect(await bob.locator('.ProseMirror ol li', { hasText: 'Word item' }).count()).toBe(1)
+    expect(await bob.evaluate(() => [...document.querySelectorAll('.ProseMirror a')].map((a) => a.getAttribute('href')))).toEqual(['https://ok.example/'])
+    expect(json).toContain('trap')
+    expect(json).not.toContain('javascript')
+    expect(await alice.evaluate(() => (window as unknown as { pwned?: boolean }).pwned)).toBeUndefined()
+    await alice.context().close()
+    await bob.context().close()
+  })
+
   it('[EDIT5] undo removes only my own changes, never a collaborator’s', async () => {
     const { alice, bob } = await pair('Undo')
     await caretIn(alice, 'end')
