@@ -105,9 +105,20 @@ export class DocumentRegistry {
     return rows.map(fromRow)
   }
 
-  /** True when `name` was deleted through the API. */
+  /** True when this process knows `name` was deleted through the API (see {@link wasDeleted}). */
   isDeleted(name: string): boolean {
     return this.tombstones.has(name)
+  }
+
+  /**
+   * True when `name` was deleted, asking the database when this process has not seen the
+   * deletion (another server instance sharing the database may have made it).
+   */
+  async wasDeleted(name: string): Promise<boolean> {
+    if (this.tombstones.has(name)) return true
+    const rows = await this.db.query<{ name: string }>('SELECT name FROM api_deleted_documents WHERE name = ?', [name])
+    if (rows.length > 0) this.tombstones.add(name)
+    return rows.length > 0
   }
 
   /** Removes `name` and leaves a tombstone. */

@@ -12,7 +12,7 @@ export function tombstoneGuard(registry: DocumentRegistry): Extension {
   return {
     extensionName: 'tombstone-guard',
     async onAuthenticate({ documentName }: onAuthenticatePayload) {
-      if (registry.isDeleted(documentName)) throw new ConnectionRefused(CLOSE_CODES.forbidden, `document "${documentName}" was deleted`)
+      if (await registry.wasDeleted(documentName)) throw new ConnectionRefused(CLOSE_CODES.forbidden, `document "${documentName}" was deleted`)
     },
   }
 }
