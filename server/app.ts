@@ -47,6 +47,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const accessPolicy = tokenGrantPolicy()
   const apiFeatures = await openApiFeatures({
     dataDir: config.dataDir,
+    databaseUrl: config.historyDatabaseUrl,
     log,
     policy: accessPolicy,
     autoVersions: { settleMs: config.versionSettleMs, minIntervalMs: config.versionMinIntervalMs },

@@ -30,6 +30,11 @@ export interface ServerConfig {
   webhookDebounceMs: number
   /** Delays before each webhook retry, ms. `WEBHOOK_RETRY_DELAYS_MS` (comma-separated), default 1s,5s,30s,2min,10min. */
   webhookRetryDelaysMs: number[]
+  /**
+   * PostgreSQL URL for the history, change log and webhook tables. `HISTORY_DATABASE_URL`, else
+   * `DATABASE_URL`; unset: `DATA_DIR/history.sqlite`.
+   */
+  historyDatabaseUrl: string | undefined
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -54,6 +59,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     versionMinIntervalMs: readInteger(env, 'VERSION_MIN_INTERVAL_MS', 300_000, 0, 86_400_000),
     webhookDebounceMs: readInteger(env, 'WEBHOOK_DEBOUNCE_MS', 2_000, 0, 3_600_000),
     webhookRetryDelaysMs: readDelays(env, 'WEBHOOK_RETRY_DELAYS_MS', [1_000, 5_000, 30_000, 120_000, 600_000]),
+    historyDatabaseUrl: env.HISTORY_DATABASE_URL || env.DATABASE_URL || undefined,
   }
 }
 
