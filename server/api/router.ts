@@ -67,6 +67,12 @@ export function createRouter(routes: readonly Route[], authenticate: Authenticat
       sendProblem(response, 400, 'bad-request', 'path is not valid percent-encoding')
       return true
     }
+    if (chosen.entry.route.method !== 'GET' && isCrossSite(request)) {
+      // Session cookies ride along on cross-site requests; changes must come from our own pages
+      // (or from clients that send no Origin at all, like curl with a bearer token).
+      sendProblem(response, 403, 'forbidden', 'cross-site requests may not change anything')
+      return true
+    }
     void (async () => {
       const claims = chosen.entry.open ? { user: { id: '', name: '' }, grants: {} } : await authenticate(request)
       if (!claims) throw new ApiError('unauthorized', 'sign in, or send "Authorization: Bearer <token>"')
@@ -81,6 +87,18 @@ export function createRouter(routes: readonly Route[], authenticate: Authenticat
       log.error({ err: error, path: url.pathname }, 'api handler failed')
       sendProblem(response, 500, 'internal', 'the server failed to handle this request')
     })
+    return true
+  }
+}
+
+/** True when a browser says the request comes from another site. */
+function isCrossSite(request: IncomingMessage): boolean {
+  if (request.headers['sec-fetch-site'] === 'cross-site') return true
+  const origin = request.headers.origin
+  if (origin === undefined) return false
+  try {
+    return new URL(origin).host !== request.headers.host
+  } catch {
     return true
   }
 }

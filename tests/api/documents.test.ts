@@ -117,6 +117,24 @@ describe('Documents API', () => {
     expect(method.body.code).toBe('method-not-allowed')
   })
 
+  it('[API13] refuses changes from other sites (cookies would ride along), allows reads and same-origin changes', async () => {
+    const evil = await fetch(`${server.url}/api/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice}`, origin: 'http://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect(evil.status).toBe(403)
+    expect(((await evil.json()) as { code: string }).code).toBe('forbidden')
+    const same = await fetch(`${server.url}/api/documents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice}`, origin: server.url, 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect(same.status).toBe(201)
+    const read = await fetch(`${server.url}/api/documents`, { headers: { authorization: `Bearer ${alice}`, origin: 'http://evil.example' } })
+    expect(read.status).toBe(200)
+  })
+
   it('[API7] roles come from the same access policy: a viewer may read but not rename or delete, others get 403', async () => {
     const created = await api(server.url, 'POST', '/api/documents', { token: alice, body: { title: 'Shared' } })
     const name = created.body.name as string
