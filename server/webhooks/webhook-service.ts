@@ -127,7 +127,7 @@ export class WebhookService {
   private readonly changeDebounceMs: number
   private readonly retryDelaysMs: readonly number[]
   private readonly timeoutMs: number
-  private readonly changeTimers = new Map<string, { timer: NodeJS.Timeout; actors: Map<string, Author> }>()
+  private readonly changeTimers = new Map<string, { timer: NodeJS.Timeout | undefined; actors: Map<string, Author> }>()
   private readonly retryTimers = new Set<NodeJS.Timeout>()
   private readonly inFlight = new Set<Promise<void>>()
   private closed = false
@@ -196,7 +196,7 @@ export class WebhookService {
   /** Notes a change to `document` by `actor`; `document.changed` goes out once changes settle. */
   documentChanged(document: string, actor: Author | null): void {
     if (this.closed) return
-    const pending = this.changeTimers.get(document) ?? { timer: undefined as unknown as NodeJS.Timeout, actors: new Map<string, Author>() }
+    const pending = this.changeTimers.get(document) ?? { timer: undefined, actors: new Map<string, Author>() }
     clearTimeout(pending.timer)
     if (actor) pending.actors.set(actor.id, actor)
     pending.timer = setTimeout(() => {
