@@ -23,6 +23,7 @@ import { persistence } from './storage/persistence.ts'
 import { SqliteStore } from './storage/sqlite-store.ts'
 import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
 import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
+import { createHttpFallbackEndpoint } from './transport/http-fallback-endpoint.ts'
 
 /** A running server. */
 export interface RunningServer {
@@ -51,7 +52,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     log,
     policy: accessPolicy,
     autoVersions: { settleMs: config.versionSettleMs, minIntervalMs: config.versionMinIntervalMs },
-    webhooks: { changeDebounceMs: config.webhookDebounceMs, retryDelaysMs: config.webhookRetryDelaysMs },
+    webhooks: { changeDebounceMs: config.webhookDebounceMs, retryDelaysMs: config.webhookRetryDelaysMs, allowPrivate: config.webhookAllowPrivate },
   })
   const hocuspocus = new Hocuspocus({
     quiet: true,
@@ -60,6 +61,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => authenticateRequest(request, authSecret) })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
   const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes })
+  // Where WebSockets are blocked: the same Hocuspocus connections over SSE + POST.
+  const httpFallback = createHttpFallbackEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
   const serveClient = staticClient(config.clientDir)
 
   const httpServer = http.createServer((request, response) => {
@@ -75,6 +78,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       })
       return
     }
+    if (path !== undefined && httpFallback.matches(path)) return httpFallback.handle(request, response)
     if (handleApi(request, response)) return
     if (path?.startsWith('/api/')) return sendProblem(response, 404, 'not-found', `no such endpoint: ${path}`)
     serveClient(request, response)
@@ -106,12 +110,14 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       httpServer.close()
       websocket.closeAll(CLOSE_CODES.serverShuttingDown.code, formatCloseReason(CLOSE_CODES.serverShuttingDown, 'restarting'))
       yWebsocket.closeAll(CLOSE_CODES.serverShuttingDown.code, formatCloseReason(CLOSE_CODES.serverShuttingDown, 'restarting'))
+      httpFallback.closeAll(CLOSE_CODES.serverShuttingDown.code, formatCloseReason(CLOSE_CODES.serverShuttingDown, 'restarting'))
       await writer.whenDurable()
       await apiFeatures.close()
       // Unloading documents may still enqueue compactions; the log they fold is already durable.
       writer.stop()
       websocket.terminateAll()
       yWebsocket.terminateAll()
+      httpFallback.terminateAll()
       httpServer.closeAllConnections()
       await store.close()
     })())

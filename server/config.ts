@@ -35,6 +35,8 @@ export interface ServerConfig {
    * `DATABASE_URL`; unset: `DATA_DIR/history.sqlite`.
    */
   historyDatabaseUrl: string | undefined
+  /** Whether webhooks may call loopback/private addresses. `WEBHOOK_ALLOW_PRIVATE`, default true; set false on shared servers. */
+  webhookAllowPrivate: boolean
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -60,6 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookDebounceMs: readInteger(env, 'WEBHOOK_DEBOUNCE_MS', 2_000, 0, 3_600_000),
     webhookRetryDelaysMs: readDelays(env, 'WEBHOOK_RETRY_DELAYS_MS', [1_000, 5_000, 30_000, 120_000, 600_000]),
     historyDatabaseUrl: env.HISTORY_DATABASE_URL || env.DATABASE_URL || undefined,
+    webhookAllowPrivate: readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', true),
   }
 }
 

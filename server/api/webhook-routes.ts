@@ -46,6 +46,8 @@ export function webhookRoutes(services: ApiServices): Route[] {
         const body = await readJson(request, createBody)
         if (body.document !== undefined) await requireRole(policy, claims, body.document, 'edit')
         else if ((await policy.documentsFor(claims)) !== null) throw new ApiError('forbidden', 'a global webhook needs access to every document; give "document"')
+        const blocked = await webhooks.destinationProblem(body.url)
+        if (blocked !== null) throw new ApiError('invalid-body', `url: ${blocked}; this server does not call internal addresses`)
         const hook = await webhooks.create({ document: body.document ?? null, url: body.url, events: body.events, secret: body.secret, createdBy: claims.user })
         sendJson(response, 201, { ...hookJson(hook), secret: hook.secret })
       },

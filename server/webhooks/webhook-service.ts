@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import type { Database } from '../db/database.ts'
 import type { Logger } from '../log.ts'
 import type { Author } from '../api/document-registry.ts'
+import { internalDestinationProblem } from './address-guard.ts'
 import { SIGNATURE_HEADER, signPayload } from './signature.ts'
 
 /** Every event type. */
@@ -61,6 +62,8 @@ export interface WebhookOptions {
   retryDelaysMs?: readonly number[]
   /** Per-attempt timeout. Default 10,000 ms. */
   timeoutMs?: number
+  /** Whether URLs resolving to loopback/private/link-local addresses may be called. Default true. */
+  allowPrivate?: boolean
 }
 
 interface HookRow {
@@ -127,6 +130,7 @@ export class WebhookService {
   private readonly changeDebounceMs: number
   private readonly retryDelaysMs: readonly number[]
   private readonly timeoutMs: number
+  private readonly allowPrivate: boolean
   private readonly changeTimers = new Map<string, { timer: NodeJS.Timeout | undefined; actors: Map<string, Author> }>()
   private readonly retryTimers = new Set<NodeJS.Timeout>()
   private readonly inFlight = new Set<Promise<void>>()
@@ -138,12 +142,23 @@ export class WebhookService {
     this.changeDebounceMs = options.changeDebounceMs ?? 2_000
     this.retryDelaysMs = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000]
     this.timeoutMs = options.timeoutMs ?? 10_000
+    this.allowPrivate = options.allowPrivate ?? true
   }
 
   /** Resumes deliveries left pending by a previous run. */
   async init(): Promise<void> {
     const pending = await this.db.query<{ id: string }>("SELECT id FROM api_webhook_deliveries WHERE status = 'pending'")
     for (const row of pending) this.track(this.attempt(row.id))
+  }
+
+  /** Why `url` may not be registered (internal destination while those are refused), or `null`. */
+  async destinationProblem(url: string): Promise<string | null> {
+    if (this.allowPrivate) return null
+    try {
+      return await internalDestinationProblem(url)
+    } catch (error) {
+      return `cannot resolve ${new URL(url).hostname}: ${(error as Error).message}`
+    }
   }
 
   /** Registers a webhook; returns it with its signing secret (generated when not given). */
@@ -264,7 +279,14 @@ export class WebhookService {
     const timestamp = Math.floor(Date.now() / 1000)
     let status: number | null = null
     let error: string | null = null
+    let final = false
     try {
+      // Checked on every attempt: DNS may point somewhere else by now.
+      const blocked = await this.destinationProblem(row.url)
+      if (blocked !== null) {
+        final = true
+        throw new Error(blocked)
+      }
       const response = await fetch(row.url, {
         method: 'POST',
         headers: {
@@ -286,7 +308,7 @@ export class WebhookService {
     }
     const attempts = Number(row.attempts) + 1
     const retryDelay = this.retryDelaysMs[attempts - 1]
-    const next: Delivery['status'] = error === null ? 'delivered' : retryDelay === undefined ? 'failed' : 'pending'
+    const next: Delivery['status'] = error === null ? 'delivered' : retryDelay === undefined || final ? 'failed' : 'pending'
     await this.db.run('UPDATE api_webhook_deliveries SET status = ?, attempts = ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ?', [
       next,
       attempts,

@@ -173,4 +173,18 @@ describe('Webhooks', () => {
       await receiver.close()
     }
   })
+
+  it('[HOOK5] with WEBHOOK_ALLOW_PRIVATE=false internal destinations are refused on registration', async () => {
+    const guarded = await startTestServer({ WEBHOOK_ALLOW_PRIVATE: 'false' })
+    try {
+      for (const url of ['http://127.0.0.1:9/hook', 'http://localhost:9/hook', 'http://169.254.169.254/latest', 'http://[::1]:9/x']) {
+        const refused = await api(guarded.url, 'POST', '/api/webhooks', { token: admin, body: { url } })
+        expect(refused.status, url).toBe(400)
+        expect(refused.body.code).toBe('invalid-body')
+        expect(refused.body.detail).toContain('internal address')
+      }
+    } finally {
+      await guarded.close()
+    }
+  })
 })
