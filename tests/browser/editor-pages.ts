@@ -55,11 +55,16 @@ export function editorText(page: Page): Promise<string> {
 
 /** Waits until the editor's text (see {@link editorText}) is `text`. */
 export async function waitForText(page: Page, text: string, timeout = 15_000): Promise<void> {
-  await page.waitForFunction(
-    (expected) => (window as unknown as { collab?: { view: { state: { doc: { textContent: string } } } } }).collab?.view.state.doc.textContent === expected,
-    text,
-    { timeout },
-  )
+  try {
+    await page.waitForFunction(
+      (expected) => (window as unknown as { collab?: { view: { state: { doc: { textContent: string } } } } }).collab?.view.state.doc.textContent === expected,
+      text,
+      { timeout },
+    )
+  } catch (error) {
+    const actual = await editorJson(page).catch(() => null)
+    throw new Error(`editor text never became ${JSON.stringify(text)}; the document is ${JSON.stringify(actual)}`, { cause: error })
+  }
 }
 
 /** The status indicator's words (without its buttons). */
@@ -71,4 +76,12 @@ export async function statusText(page: Page): Promise<string> {
 export async function caretIn(page: Page, where: 'start' | 'end'): Promise<void> {
   await page.click('.ProseMirror')
   await page.keyboard.press(where === 'start' ? 'Control+Home' : 'Control+End')
+  // ProseMirror reads native caret moves from the DOM's selectionchange event, asynchronously:
+  // wait until its state has the caret, or the next key would act at the old position.
+  await page.waitForFunction((edge) => {
+    type Selection = { from: number; constructor: { atStart(doc: unknown): { from: number }; atEnd(doc: unknown): { from: number } } }
+    const { state } = (window as unknown as { collab: { view: { state: { doc: unknown; selection: Selection } } } }).collab.view
+    const target = edge === 'start' ? state.selection.constructor.atStart(state.doc) : state.selection.constructor.atEnd(state.doc)
+    return state.selection.from === target.from
+  }, where)
 }
