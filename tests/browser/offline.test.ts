@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, screenshot } from '../helpers/browser.ts'
-import { startTestServer } from '../helpers/server.ts'
+import { startTestServer, testToken } from '../helpers/server.ts'
 import { caretIn, createDocumentAs, editorJson, editorText, openEditor, statusText, waitForText, waitForLocalFlush, waitForServiceWorker, waitForStatus } from './editor-pages.ts'
 
 describe('browser: offline', () => {
@@ -69,6 +69,30 @@ describe('browser: offline', () => {
     await screenshot(bob, 'offline-merged')
     await aliceContext.close()
     await bobContext.close()
+  })
+
+  it('[OFF1][HOME1][OFF2] with no network the home page shows the last list and documents open from the device', async () => {
+    const doc = await createDocumentAs(server.url, 'Dana', 'Field notes')
+    const context = await browser.newContext()
+    const editor = await openEditor(context, server.url, doc, 'Dana')
+    await waitForServiceWorker(editor)
+    await caretIn(editor, 'end')
+    await editor.keyboard.type('Written online.')
+    await waitForStatus(editor, 'saved')
+    await editor.goto(`${server.url}/?token=${await testToken('Dana')}`)
+    const row = editor.locator(`#documents .document[data-name="${doc}"]`)
+    await row.waitFor()
+
+    await context.setOffline(true)
+    const reloaded = await editor.reload()
+    expect(reloaded?.fromServiceWorker()).toBe(true)
+    await row.waitFor()
+    await expect.poll(() => editor.textContent('.home-message')).toBe('Offline: showing the documents this device saw last.')
+    await row.locator('.document-title').click()
+    await waitForText(editor, 'Written online.')
+    await waitForStatus(editor, 'offline')
+    expect(await editor.inputValue('.doc-title')).toBe('Field notes')
+    await context.close()
   })
 
   it('[OFF3] 600 offline keystrokes, past y-indexeddb compaction, survive a reload; the database stays bounded', async () => {
