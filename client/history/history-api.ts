@@ -74,6 +74,21 @@ export async function versionChanges(token: TokenSource, name: string, id: numbe
   return ((await call(token, 'GET', `${base(name)}/${id}/changes`)) as { blocks: ChangeBlock[] }).blocks
 }
 
+/** One user's share of the changes in a time range. */
+export interface ChangeSummary {
+  user: ApiUser | null
+  changes: number
+  bytes: number
+  firstAt: string
+  lastAt: string
+}
+
+/** Who changed `name` since `since`, most recent first. */
+export async function changeSummary(token: TokenSource, name: string, since: Date): Promise<ChangeSummary[]> {
+  const path = `/api/documents/${encodeURIComponent(name)}/changes/summary?since=${encodeURIComponent(since.toISOString())}`
+  return ((await call(token, 'GET', path)) as { authors: ChangeSummary[] }).authors
+}
+
 async function call(token: TokenSource, method: string, path: string, body?: unknown): Promise<unknown> {
   let response: Response
   try {

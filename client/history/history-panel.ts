@@ -6,7 +6,7 @@
 import { DOMSerializer, Node as PMNode } from 'prosemirror-model'
 import type { EditorView } from 'prosemirror-view'
 import { schema } from '../../shared/schema.ts'
-import { listVersions, saveVersion, versionChanges, versionContent, type TokenSource, type VersionSummary } from './history-api.ts'
+import { changeSummary, listVersions, saveVersion, versionChanges, versionContent, type TokenSource, type VersionSummary } from './history-api.ts'
 import { authorColor, renderChanges } from './render-changes.ts'
 import { restoreInEditor } from './restore.ts'
 import { HISTORY_STYLES } from './history-styles.ts'
@@ -48,6 +48,7 @@ export function mountHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
   labelInput.setAttribute('aria-label', 'Version name')
   form.append(labelInput, element('button', { type: 'submit', textContent: 'Save version' }))
   form.hidden = !canEdit()
+  const today = element('p', { className: 'history-today' })
   const list = element('ol', { className: 'history-list' })
   const preview = element('section', { className: 'history-preview', hidden: true })
   const previewTitle = element('h3')
@@ -65,7 +66,7 @@ export function mountHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
   preview.append(back, previewTitle, restore, modes, legend, diff, asItWas)
   const error = element('p', { className: 'history-error' })
   error.setAttribute('role', 'alert')
-  panel.append(close, heading, form, list, preview, error)
+  panel.append(close, heading, today, form, list, preview, error)
   options.toolbar.append(button)
   options.host.append(panel)
 
@@ -76,7 +77,18 @@ export function mountHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
 
   const refresh = async () => {
     error.textContent = ''
-    const versions = await listVersions(options.token, options.documentName)
+    const midnight = new Date()
+    midnight.setHours(0, 0, 0, 0)
+    const [versions, todays] = await Promise.all([listVersions(options.token, options.documentName), changeSummary(options.token, options.documentName, midnight)])
+    today.replaceChildren(
+      element('span', { textContent: todays.length ? 'Changed today by ' : 'No changes today.' }),
+      ...todays.map((entry) => {
+        const chip = element('span', { className: 'history-author', textContent: `${entry.user?.name ?? 'the server'} (${entry.changes})` })
+        chip.style.borderColor = authorColor(entry.user)
+        chip.title = `${entry.changes} changes, last at ${new Date(entry.lastAt).toLocaleTimeString()}`
+        return chip
+      }),
+    )
     list.replaceChildren(
       ...versions.map((version) => {
         const item = element('li')
@@ -122,6 +134,7 @@ export function mountHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     setMode('changes')
     list.hidden = true
     form.hidden = true
+    today.hidden = true
     restore.hidden = !canEdit()
     preview.hidden = false
   }
@@ -139,6 +152,7 @@ export function mountHistoryPanel(options: HistoryPanelOptions): HistoryPanel {
     selected = null
     preview.hidden = true
     list.hidden = false
+    today.hidden = false
     form.hidden = !canEdit()
   }
 

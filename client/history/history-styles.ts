@@ -37,5 +37,7 @@ export const HISTORY_STYLES = `
 .history-modes button[aria-pressed='true'] { background: #eef3ff; border-color: #8aa4e8; }
 .history-diff[hidden], .history-legend[hidden], .history-version[hidden] { display: none; }
 .history-version { border: 1px solid #eee; border-radius: 6px; padding: 0.6rem 0.8rem; line-height: 1.6; margin-top: 0.7rem; background: #fafafa; }
+.history-today { display: flex; flex-wrap: wrap; gap: 0.3rem; align-items: center; font-size: 0.85rem; color: #555; margin: 0 0 0.8rem; }
+.history-today[hidden] { display: none; }
 .history-error { color: #b42318; font-size: 0.9rem; }
 `

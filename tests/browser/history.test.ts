@@ -43,6 +43,11 @@ describe('browser: history panel', () => {
       await waitForSaved(bob)
       await page.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent === 'Original text plus Bob')
 
+      // The list says who changed the document today (closing and reopening refreshes it).
+      await page.click('.history-close')
+      await page.click('.history-toggle')
+      await page.locator('.history-today', { hasText: 'Bob (' }).waitFor()
+      expect(await page.locator('.history-today').textContent()).toContain('Alice (')
       await page.locator('.history-item', { hasText: 'First draft' }).click()
       const added = page.locator('.history-diff ins[data-author="Bob"]')
       await added.waitFor()
