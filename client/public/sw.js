@@ -84,7 +84,10 @@ async function cacheShell(response) {
   const html = await response.clone().text()
   const cache = await caches.open(CACHE)
   const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1])
-  await cache.addAll(assets.filter((asset, index) => assets.indexOf(asset) === index))
+  // Hashed names never change content: fetch only the ones not cached yet.
+  const missing = []
+  for (const asset of new Set(assets)) if (!(await cache.match(asset))) missing.push(asset)
+  await cache.addAll(missing)
   await cache.put(SHELL, new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } }))
   const keep = new Set(assets.map((asset) => new URL(asset, self.location.origin).href))
   for (const request of await cache.keys()) {
