@@ -13,14 +13,24 @@ import { WebSocket } from 'ws'
 import { MESSAGE_TYPE_SYNC_STATUS } from '../../shared/protocol.ts'
 import type { DurableWriter } from '../storage/durable-writer.ts'
 
+/**
+ * The transport under a {@link DurableAckSocket}: a `ws` WebSocket, or anything shaped like one
+ * (the HTTP fallback's session).
+ */
+export interface AckTransport {
+  readonly readyState: number
+  send(data: Uint8Array): void
+  close(code?: number, reason?: string): void
+}
+
 /** A Hocuspocus-facing socket whose acknowledgements wait for durability. */
 export class DurableAckSocket implements WebSocketLike {
   private acknowledgements: Promise<void> = Promise.resolve()
 
-  private readonly socket: WebSocket
+  private readonly socket: AckTransport
   private readonly writer: DurableWriter
 
-  constructor(socket: WebSocket, writer: DurableWriter) {
+  constructor(socket: AckTransport, writer: DurableWriter) {
     this.socket = socket
     this.writer = writer
   }

@@ -75,7 +75,8 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
   }
 }
 
-function toFetchRequest(request: IncomingMessage): Request {
+/** The fetch `Request` Hocuspocus hooks see for an upgrade (or, in the HTTP fallback, a session's opening request). */
+export function toFetchRequest(request: IncomingMessage): Request {
   const headers = new Headers()
   for (const [name, value] of Object.entries(request.headers)) {
     if (typeof value === 'string') headers.set(name, value)

@@ -1,0 +1,90 @@
+/**
+ * Test clients on the HTTP fallback: a real Hocuspocus provider whose socket is an
+ * {@link HttpFallbackSocket} (forced HTTP) or the adaptive transport (WebSocket first).
+ */
+import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
+import * as Y from 'yjs'
+import { HttpFallbackSocket, type HttpSocketOptions } from '../../client/sync/http-fallback/http-socket.ts'
+import { createTransportSelector, type TransportSelector, type TransportSelectorOptions } from '../../client/sync/http-fallback/transport-selector.ts'
+import type { TestClient } from '../helpers/clients.ts'
+import { collabUrl } from '../helpers/server.ts'
+
+/** A test client that also exposes its transport. */
+export interface FallbackTestClient extends TestClient {
+  /** The HTTP socket in use (forced clients), or null. */
+  readonly httpSocket: HttpFallbackSocket | null
+  /** The selector (adaptive clients), or null. */
+  readonly selector: TransportSelector | null
+}
+
+/** Fast retries for tests. */
+const TEST_HTTP_OPTIONS: Partial<HttpSocketOptions> = { retryDelayMs: 50, ackDelayMs: 200 }
+
+/** Connects a provider to `document` over HTTP only (WebSockets never tried). */
+export function connectHttpClient(httpUrl: string, document: string, token: string, ydoc = new Y.Doc()): FallbackTestClient {
+  let current: HttpFallbackSocket | null = null
+  class TestHttpSocket extends HttpFallbackSocket {
+    constructor(url: string) {
+      super(url, TEST_HTTP_OPTIONS)
+      current = this
+    }
+  }
+  const client = connectWith(httpUrl, document, token, ydoc, TestHttpSocket)
+  return Object.assign(client, {
+    get httpSocket() {
+      return current
+    },
+    selector: null,
+  })
+}
+
+/** Connects a provider through the adaptive transport (WebSocket first, HTTP when it fails). */
+export function connectAdaptiveClient(
+  httpUrl: string,
+  document: string,
+  token: string,
+  options: Partial<TransportSelectorOptions> = {},
+  ydoc = new Y.Doc(),
+): FallbackTestClient {
+  const selector = createTransportSelector({ http: TEST_HTTP_OPTIONS, ...options })
+  const client = connectWith(httpUrl, document, token, ydoc, selector.WebSocket)
+  return {
+    ...client,
+    httpSocket: null,
+    selector,
+    destroy() {
+      client.destroy()
+      selector.destroy()
+    },
+  }
+}
+
+function connectWith(httpUrl: string, document: string, token: string, ydoc: Y.Doc, polyfill: unknown): TestClient {
+  const socket = new HocuspocusProviderWebsocket({
+    url: collabUrl(httpUrl),
+    WebSocketPolyfill: polyfill,
+    delay: 50,
+    minDelay: 50,
+    maxDelay: 500,
+    jitter: false,
+  })
+  const refusals: string[] = []
+  const provider = new HocuspocusProvider({
+    websocketProvider: socket,
+    name: document,
+    document: ydoc,
+    token,
+    onAuthenticationFailed: ({ reason }) => refusals.push(reason),
+  })
+  provider.attach()
+  return {
+    ydoc,
+    provider,
+    socket,
+    refusals,
+    destroy() {
+      provider.destroy()
+      socket.destroy()
+    },
+  }
+}
