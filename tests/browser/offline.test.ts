@@ -78,6 +78,8 @@ describe('browser: offline', () => {
     await waitForServiceWorker(editor)
     await caretIn(editor, 'end')
     await editor.keyboard.type('Written online.')
+    // The last key reaches the document through ProseMirror's DOM observer: wait for it first.
+    await waitForText(editor, 'Written online.')
     await waitForStatus(editor, 'saved')
     await editor.goto(`${server.url}/?token=${await testToken('Dana')}`)
     const row = editor.locator(`#documents .document[data-name="${doc}"]`)
