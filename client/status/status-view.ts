@@ -19,7 +19,10 @@ export function bindStatus(element: HTMLElement, opened: OpenDocument, saves: Sa
   retry.addEventListener('click', () => opened.retryNow())
   const storeWarning = document.createElement('span')
   storeWarning.className = 'status-store-warning'
-  element.replaceChildren(text, retry, storeWarning)
+  // Which transport carries the connection, shown only when it is the HTTP fallback.
+  const transport = document.createElement('span')
+  transport.className = 'status-transport'
+  element.replaceChildren(text, transport, retry, storeWarning)
 
   const facts = (): StatusFacts => ({
     browserOnline: navigator.onLine,
@@ -38,6 +41,10 @@ export function bindStatus(element: HTMLElement, opened: OpenDocument, saves: Sa
     element.dataset.pending = String(saves.pendingChanges)
     text.textContent = view.text
     retry.hidden = !view.canRetry
+    element.dataset.transport = opened.transport.current
+    const overHttp = opened.transport.current === 'http' && opened.socket.status === 'connected'
+    transport.hidden = !overHttp
+    transport.textContent = overHttp ? describeFallback(opened.transport.reason) : ''
     const storeFailed = opened.local.state === 'failed'
     element.dataset.localStore = opened.local.state
     storeWarning.hidden = !storeFailed
@@ -52,4 +59,11 @@ export function bindStatus(element: HTMLElement, opened: OpenDocument, saves: Sa
     window.removeEventListener('online', render)
     window.removeEventListener('offline', render)
   }
+}
+
+/** The words for the HTTP fallback, by why it is in use. */
+function describeFallback(reason: string | null): string {
+  if (reason === 'forced') return ' · via HTTP'
+  const why = reason === 'websocket-dropping' ? 'WebSocket keeps dropping' : 'WebSocket blocked'
+  return ` · via HTTP (${why})`
 }

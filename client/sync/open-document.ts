@@ -11,6 +11,8 @@ import * as Y from 'yjs'
 import { closeCodeByReason } from '../../shared/close-codes.ts'
 import { COLLAB_PATH } from '../../shared/protocol.ts'
 import { openLocalStore, type LocalStore } from '../offline/local-store.ts'
+import { clientSettings } from '../settings.ts'
+import { createTransportSelector, type TransportSelector, type TransportSelectorOptions } from './http-fallback/transport-selector.ts'
 
 /** A fatal refusal by the server: retrying cannot help. */
 export interface Refusal {
@@ -26,6 +28,8 @@ export interface OpenDocument {
   provider: HocuspocusProvider
   socket: HocuspocusProviderWebsocket
   local: LocalStore
+  /** Which transport carries the connection (WebSocket, or the HTTP fallback where WebSockets are blocked). */
+  transport: TransportSelector
   /** Connection attempts that failed in a row (0 once connected). */
   readonly failedAttempts: number
   /** The server's fatal refusal, once received. */
@@ -51,6 +55,8 @@ export interface OpenDocumentOptions {
   onRefused?: (refusal: Refusal) => void
   /** Do not connect until {@link OpenDocument.retryNow} is called (e.g. after an existence check). */
   deferConnect?: boolean
+  /** Transport selection; default automatic (WebSocket, falling back to HTTP), tuned by `clientSettings().transport`. */
+  transport?: Partial<TransportSelectorOptions>
 }
 
 /** Reconnect backoff: first retry after ~1 s, doubling, at most 30 s apart, randomised (jitter). */
@@ -78,8 +84,11 @@ export function openDocument(options: OpenDocumentOptions): OpenDocument {
   let failedAttempts = 0
   let refusal: Refusal | null = null
 
+  const transport = createTransportSelector({ ...clientSettings().transport, ...options.transport })
   const socket = new HocuspocusProviderWebsocket({
     url: collabUrl(),
+    // WebSocket-shaped: a real WebSocket, or SSE + POST where WebSockets are blocked.
+    WebSocketPolyfill: transport.WebSocket,
     ...RECONNECT,
     // Opened offline: wait for the browser's `online` event instead of failing attempts.
     autoConnect: navigator.onLine && !options.deferConnect,
@@ -102,6 +111,7 @@ export function openDocument(options: OpenDocumentOptions): OpenDocument {
     notify()
     options.onRefused?.(fatal)
   }
+  transport.onChange(notify)
   const local = openLocalStore(options.name, ydoc, (origin) => origin !== provider)
   const isLocalOrigin = (origin: unknown) => origin !== provider && origin !== local.persistence
 
@@ -132,6 +142,7 @@ export function openDocument(options: OpenDocumentOptions): OpenDocument {
     provider,
     socket,
     local,
+    transport,
     get failedAttempts() {
       return failedAttempts
     },
@@ -154,6 +165,7 @@ export function openDocument(options: OpenDocumentOptions): OpenDocument {
       listeners.clear()
       provider.destroy()
       socket.destroy()
+      transport.destroy()
       local.destroy()
       ydoc.destroy()
     },

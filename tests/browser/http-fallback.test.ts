@@ -1,0 +1,57 @@
+/**
+ * [HTTP6] Chromium behind a proxy that refuses WebSocket upgrades (as some corporate proxies do)
+ * still co-edits with a page on a direct connection, sees its caret, gets "All changes saved",
+ * and the status says the HTTP fallback is in use.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, screenshot } from '../helpers/browser.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { startProxy, type TestProxy } from '../http-fallback/proxy.ts'
+import { caretIn, createDocumentAs, openEditor, waitForStatus, waitForText } from './editor-pages.ts'
+
+describe('browser: HTTP fallback', () => {
+  let browser: Browser
+  let server: Awaited<ReturnType<typeof startTestServer>>
+  let proxy: TestProxy
+
+  beforeAll(async () => {
+    server = await startTestServer()
+    proxy = await startProxy(server.url, 'block')
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await proxy?.close()
+    await server?.close()
+  })
+
+  it('[HTTP6] a page whose WebSocket is refused syncs over HTTP, shares carets, saves, and says so in the status', async () => {
+    const doc = await createDocumentAs(server.url, 'Alice')
+    const behindProxy = await openEditor(await browser.newContext(), proxy.url, doc, 'Alice')
+    const direct = await openEditor(await browser.newContext(), server.url, doc, 'Bob')
+    expect(proxy.upgrades).toBeGreaterThan(0)
+
+    const status = behindProxy.locator('#status')
+    expect(await status.getAttribute('data-transport')).toBe('http')
+    expect(await behindProxy.textContent('#status .status-transport')).toContain('via HTTP (WebSocket blocked)')
+    expect(await direct.locator('#status').getAttribute('data-transport')).toBe('websocket')
+    expect(await direct.locator('#status .status-transport').isHidden()).toBe(true)
+
+    await caretIn(behindProxy, 'end')
+    await behindProxy.keyboard.type('typed behind a proxy')
+    await waitForText(direct, 'typed behind a proxy')
+    const caret = direct.locator('.ProseMirror-yjs-cursor')
+    await caret.waitFor({ timeout: 5_000 })
+    expect(await caret.textContent()).toContain('Alice')
+
+    await caretIn(direct, 'end')
+    await direct.keyboard.type(', answered directly')
+    await waitForText(behindProxy, 'typed behind a proxy, answered directly')
+    await behindProxy.locator('.ProseMirror-yjs-cursor').waitFor({ timeout: 5_000 })
+
+    await waitForStatus(behindProxy, 'saved')
+    expect(await behindProxy.textContent('#status')).toMatch(/All changes saved/)
+    await screenshot(behindProxy, 'http-fallback-status')
+  })
+})
