@@ -182,6 +182,9 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
     matches: (path) => path === HTTP_FALLBACK_PATH || path.startsWith(`${HTTP_FALLBACK_PATH}/`),
     handle(request, response) {
       const url = new URL(request.url ?? '/', 'http://localhost')
+      // As for the API: cookies ride along on cross-site requests, so only our own pages (or
+      // clients that send no Origin) may drive a session.
+      if (isCrossSite(request)) return sendProblem(response, 403, 'forbidden', 'cross-site requests may not open or use HTTP sessions')
       if (url.pathname === `${HTTP_FALLBACK_PATH}/sessions`) {
         if (request.method !== 'POST') return sendProblem(response, 405, 'method-not-allowed', 'POST to open a session')
         return createSession(request, response)
@@ -214,6 +217,18 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
         session.detach()
       }
     },
+  }
+}
+
+/** True when a browser says the request comes from another site (same rule as the API router). */
+function isCrossSite(request: IncomingMessage): boolean {
+  if (request.headers['sec-fetch-site'] === 'cross-site') return true
+  const origin = request.headers.origin
+  if (origin === undefined) return false
+  try {
+    return new URL(origin).host !== request.headers.host
+  } catch {
+    return true
   }
 }
 

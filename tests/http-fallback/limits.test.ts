@@ -64,6 +64,14 @@ describe('HTTP fallback limits', () => {
     expect(JSON.parse(events.find((event) => event.event === 'close')!.data)).toMatchObject({ code: 4422 })
   })
 
+  it('[HTTP5] refuses cross-site requests, as the API does', async () => {
+    const crossSite = await fetch(`${base()}/sessions`, { method: 'POST', headers: { origin: 'https://evil.example' } })
+    expect(crossSite.status).toBe(403)
+    const sameSite = await fetch(`${base()}/sessions`, { method: 'POST', headers: { origin: server.url } })
+    expect(sameSite.status).toBe(201)
+    await fetch(`${base()}/sessions/${((await sameSite.json()) as { id: string }).id}`, { method: 'DELETE' })
+  })
+
   it('[HTTP5] refuses unknown sessions, wrong methods, sequence gaps and impossible Last-Event-IDs', async () => {
     expect((await fetch(`${base()}/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/events`)).status).toBe(404)
     expect((await fetch(`${base()}/sessions`)).status).toBe(405)
