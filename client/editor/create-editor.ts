@@ -74,6 +74,9 @@ export function createEditor(mounts: EditorMounts, fragment: Y.XmlFragment, awar
       view.setProps({ editable: () => editable })
     },
     destroy() {
+      // y-prosemirror flushes batched plugin metadata on a timer and may dispatch after the view
+      // is gone (reading a destroyed view throws); make late dispatches no-ops.
+      view.setProps({ dispatchTransaction: () => undefined })
       view.destroy()
     },
   }

@@ -25,6 +25,9 @@ describe('browser: documents home page', () => {
     const existing = await createDocumentAs(server.url, 'Alice', 'Roadmap')
     const context = await browser.newContext()
     const home = await context.newPage()
+    // Moving between screens tears pages down; nothing may throw while doing so.
+    const pageErrors: string[] = []
+    home.on('pageerror', (error) => pageErrors.push(error.message))
     await home.goto(`${server.url}/?token=${await testToken('Alice')}`)
     const row = (name: string) => home.locator(`#documents .document[data-name="${name}"]`)
     await row(existing).waitFor()
@@ -66,6 +69,7 @@ describe('browser: documents home page', () => {
     await screenshot(home, 'home-delete-confirm')
     await home.click('.confirm-dialog .danger')
     await expect.poll(() => row(existing).count()).toBe(0)
+    expect(pageErrors).toEqual([])
     await bob.context().close()
     await context.close()
   })
@@ -94,12 +98,13 @@ describe('browser: documents home page', () => {
     const context = await browser.newContext()
     await context.addInitScript(() => Object.assign(window, { collabSettings: { unreachableAfterFailures: 2 } }))
     const page = await context.newPage()
-    // Every WebSocket to /collab is refused until `reachable` is set, then passed through.
+    // The WebSocket and its HTTP fallback are refused until `reachable` is set, then passed through.
     let reachable = false
     await page.routeWebSocket(/\/collab/, (socket) => {
       if (reachable) socket.connectToServer()
-      else void socket.close({ code: 1006 })
+      else void socket.close({ code: 1011, reason: 'test: unreachable' })
     })
+    await page.route(/\/collab-http\//, (route) => (reachable ? route.continue() : route.abort('connectionrefused')))
     await page.goto(`${server.url}/d/${doc}?token=${await testToken('Alice')}`)
     await waitForStatus(page, 'unreachable')
     expect(await page.isVisible('#status .status-retry')).toBe(true)
