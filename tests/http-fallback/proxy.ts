@@ -1,8 +1,8 @@
 /**
  * A small HTTP proxy for tests that behaves like the networks the fallback is for: it forwards
  * HTTP (streaming, so SSE works) and, depending on its mode, passes WebSocket upgrades, refuses
- * them (`block`, as a proxy that forbids upgrades) or passes them and cuts them right after they
- * open (`drop`). It can also cut every open event stream, as a proxy with a response timeout does.
+ * them (`block`, as a proxy that forbids upgrades), holds them unanswered (`hang`) or passes them
+ * and cuts them right after they open (`drop`). It can also cut every open event stream, as a proxy with a response timeout does.
  */
 import http from 'node:http'
 import net from 'node:net'
@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 
 /** What the proxy does with WebSocket upgrades. */
-export type UpgradeMode = 'pass' | 'block' | 'drop'
+export type UpgradeMode = 'pass' | 'block' | 'drop' | 'hang'
 
 /** A running proxy. */
 export interface TestProxy {
@@ -58,6 +58,10 @@ export async function startProxy(targetUrl: string, mode: UpgradeMode = 'pass', 
     upgrades++
     if (proxy.mode === 'block') {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
+      return
+    }
+    if (proxy.mode === 'hang') {
+      sockets.add(socket)
       return
     }
     const upstream = net.connect(Number(target.port), target.hostname, () => {

@@ -55,6 +55,14 @@ describe('transport selection', () => {
     await waitFor(() => bodyText(direct.ydoc) === 'through the proxy', 'the HTTP edit reaches the WebSocket client')
   })
 
+  it('[HTTP4] falls back to HTTP when the upgrade hangs unanswered', async () => {
+    const hanging = await proxy('hang')
+    const client = track(connectAdaptiveClient(hanging.url, 'select-hang', await testToken('Ann'), { openTimeoutMs: 500 }))
+    await waitForSaved(client)
+    expect(client.selector!.current).toBe('http')
+    expect(client.selector!.reason).toBe('websocket-failed')
+  })
+
   it('[HTTP4] falls back to HTTP when WebSockets keep dropping right after open', async () => {
     const dropping = await proxy('drop')
     const client = track(connectAdaptiveClient(dropping.url, 'select-drop', await testToken('Ann'), { earlyDropLimit: 2 }))

@@ -22,7 +22,7 @@ export type FallbackReason = 'websocket-failed' | 'websocket-dropping' | 'forced
 export interface TransportSelectorOptions {
   /** `auto` (default) selects as described above; `websocket` or `http` forces one. */
   mode: 'auto' | TransportKind
-  /** A WebSocket not open after this long counts as failed. Default 5 s. */
+  /** A connection (either transport) not open after this long counts as failed. Default 5 s. */
   openTimeoutMs: number
   /** A WebSocket cut (code 1005/1006) sooner than this after opening counts as dropped right after open. Default 5 s. */
   earlyDropMs: number
@@ -249,9 +249,14 @@ export function createTransportSelector(options: Partial<TransportSelectorOption
       socket.binaryType = 'arraybuffer'
       this.inner = socket
       let opened = false
-      const timer = kind === 'websocket' && this.mayFallBack() ? setTimeout(() => onClose(new CloseEvent('close', { code: 1006 })), config.openTimeoutMs) : null
+      // Either transport can hang instead of failing (a proxy that holds the upgrade, or buffers the event stream).
+      const timer = setTimeout(() => {
+        // Handle the failure first: closing may dispatch `close` synchronously.
+        onClose(new CloseEvent('close', { code: 1006, reason: `${kind} did not open in time` }))
+        socket.close()
+      }, config.openTimeoutMs)
       const onOpen = () => {
-        if (timer !== null) clearTimeout(timer)
+        clearTimeout(timer)
         opened = true
         this.openedAt = Date.now()
         open.add(this)
@@ -263,9 +268,12 @@ export function createTransportSelector(options: Partial<TransportSelectorOption
         // Before open, an error is followed by close, where we may still fall back.
         if (opened || !this.mayFallBack()) this.dispatch(new Event('error'))
       }
+      let closed = false
       const onClose = (event: Event) => {
+        if (closed) return
+        closed = true
         const close = event as CloseEvent
-        if (timer !== null) clearTimeout(timer)
+        clearTimeout(timer)
         this.detachInner()
         if (!opened && this.mayFallBack()) {
           socket.close()
@@ -279,7 +287,7 @@ export function createTransportSelector(options: Partial<TransportSelectorOption
       socket.addEventListener('error', onError)
       socket.addEventListener('close', onClose)
       this.detachInner = () => {
-        if (timer !== null) clearTimeout(timer)
+        clearTimeout(timer)
         socket.removeEventListener('open', onOpen)
         socket.removeEventListener('message', onMessage)
         socket.removeEventListener('error', onError)
