@@ -117,6 +117,7 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
     const header = request.headers['last-event-id']
     const lastEventId = header === undefined ? 0 : Number(header)
     if (!Number.isSafeInteger(lastEventId) || lastEventId < 0) return sendProblem(response, 400, 'invalid-last-event-id', 'Last-Event-ID must be an event id')
+    if (session.readyState !== 1 && !session.hasEventsAfter(lastEventId)) return sendProblem(response, 410, 'session-closed', 'the session is closed')
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       // no-transform and X-Accel-Buffering: ask proxies not to buffer or rewrite the stream.

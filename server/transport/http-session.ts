@@ -133,6 +133,11 @@ export class HttpSession implements AckTransport {
     return true
   }
 
+  /** True when events after `eventId` are still kept (a closed session's close event, for a late resume). */
+  hasEventsAfter(eventId: number): boolean {
+    return this.events.some((event) => event.id > eventId)
+  }
+
   /** Writes an SSE comment to an attached stream (keeps proxies from timing it out). */
   heartbeat(): void {
     this.stream?.write(': keep-alive\n\n')

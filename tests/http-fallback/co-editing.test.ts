@@ -102,6 +102,22 @@ describe('HTTP fallback transport', () => {
     }
   })
 
+  it('[HTTP2] when its session is lost (expired, server restarted) it reconnects with a new one and converges', async () => {
+    const http = track(connectHttpClient(server.url, 'http-lost', await testToken('Hana')))
+    const ws = track(connectClient(server.url, 'http-lost', await testToken('Wes')))
+    await waitForSaved(http)
+    paragraphText(http.ydoc).insert(0, 'before')
+    await waitFor(() => bodyText(ws.ydoc) === 'before', 'first edit arrives')
+    const lost = http.httpSocket!.sessionId
+    // The server forgets the session (as after an idle expiry); the client's stream ends and its resume gets 404.
+    expect((await fetch(`${server.url}/collab-http/sessions/${lost}`, { method: 'DELETE' })).status).toBe(204)
+    paragraphText(ws.ydoc).insert(6, ' ws')
+    paragraphText(http.ydoc).insert(0, 'http ')
+    await waitFor(() => http.httpSocket!.sessionId !== lost && http.httpSocket!.readyState === 1, 'a new session')
+    await waitFor(() => bodyText(http.ydoc) === 'http before ws' && bodyText(ws.ydoc) === 'http before ws', 'both converge')
+    await waitForSaved(http)
+  })
+
   it('[HTTP3] is refused without a valid token and receives no content', async () => {
     const owner = track(connectClient(server.url, 'http-secret', await testToken('Owner')))
     paragraphText(owner.ydoc).insert(0, 'secret')

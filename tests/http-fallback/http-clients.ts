@@ -30,11 +30,10 @@ export function connectHttpClient(httpUrl: string, document: string, token: stri
     }
   }
   const client = connectWith(httpUrl, document, token, ydoc, TestHttpSocket)
-  return Object.assign(client, {
-    get httpSocket() {
-      return current
-    },
-    selector: null,
+  // A live getter (Object.assign would copy the first socket): the provider makes a new one per connection.
+  return Object.defineProperties(client as FallbackTestClient, {
+    httpSocket: { get: () => current },
+    selector: { value: null },
   })
 }
 

@@ -148,7 +148,7 @@ export class HttpFallbackSocket extends EventTarget {
         if (this.lastEventId > 0) headers['last-event-id'] = String(this.lastEventId)
         const response = await fetch(`${this.base}/sessions/${this.sessionId}/events`, { headers, signal: this.aborter.signal, cache: 'no-store' })
         // The session is gone (expired, server restarted): as a dropped WebSocket.
-        if (response.status === 404 || response.status === 400) return this.lose('http session lost')
+        if (response.status === 404 || response.status === 410 || response.status === 400) return this.lose('http session lost')
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`)
         await readSse(response.body, (event) => {
           progressed = true
@@ -219,7 +219,7 @@ export class HttpFallbackSocket extends EventTarget {
         // The server closes the session itself on limits (413) and bad frames (400); its close event follows.
         if (response.ok || response.status === 413 || response.status === 400 || response.status === 410 || response.status === 404) {
           await response.body?.cancel()
-          if (response.status === 404) this.lose('http session lost')
+          if (response.status === 404 || response.status === 410) this.lose('http session lost')
           break
         }
         throw new Error(`HTTP ${response.status}`)
