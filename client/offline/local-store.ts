@@ -25,6 +25,8 @@ export interface LocalStore {
   readonly loaded: Promise<void>
   /** Subscribes to state and flush changes; returns an unsubscribe function. */
   onChange(listener: () => void): () => void
+  /** Deletes the device copy (the document was deleted on the server); the Y.Doc keeps its content. */
+  discard(): Promise<void>
   destroy(): void
 }
 
@@ -128,6 +130,10 @@ export function openLocalStore(name: string, ydoc: Y.Doc, isLocal: (origin: unkn
     onChange(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
+    },
+    async discard() {
+      ydoc.off('update', onUpdate)
+      await persistence?.clearData()
     },
     destroy() {
       ydoc.off('update', onUpdate)

@@ -57,6 +57,8 @@ export function renderEditorPage(root: HTMLElement, name: string, options: Edito
     deferConnect: options.checkExists,
     onRefused: (refusal) => {
       editor.setEditable(false)
+      // A deleted document's device copy would only take space: nothing can sync it any more.
+      if (refusal.kind === 'not-found') void opened.local.discard()
       notice.hidden = false
       notice.replaceChildren(
         refusal.kind === 'not-found' ? 'This document does not exist or was deleted. ' : `You cannot open this document (${refusal.reason}). `,
@@ -103,7 +105,7 @@ export function renderEditorPage(root: HTMLElement, name: string, options: Edito
   if (options.checkExists) void checkExists(name, session.token, opened)
   editor.view.focus()
   // Handles for tests and debugging in the console.
-  Object.assign(window, { collab: { view: editor.view, editor, saves, ...opened } })
+  Object.assign(window, { collab: { view: editor.view, editor, saves, opened, ...opened } })
 
   return () => {
     opened.provider.off('authenticated', onAuthenticated)

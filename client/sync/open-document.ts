@@ -112,6 +112,19 @@ export function openDocument(options: OpenDocumentOptions): OpenDocument {
     options.onRefused?.(fatal)
   }
   transport.onChange(notify)
+  // The server can close one document while the socket stays open (a reset, or the document was
+  // deleted): the provider would then sit unsynced forever. Reconnecting authenticates again, and
+  // a deleted document is refused, which the status shows as "not found".
+  provider.on('close', () => {
+    if (refusal || socket.status !== 'connected') return
+    // connect() ignores a socket that still counts as connected: wait for the close to land.
+    const reconnect = () => {
+      socket.off('disconnect', reconnect)
+      if (!refusal && navigator.onLine) void socket.connect()
+    }
+    socket.on('disconnect', reconnect)
+    socket.disconnect()
+  })
   const local = openLocalStore(options.name, ydoc, (origin) => origin !== provider)
   const isLocalOrigin = (origin: unknown) => origin !== provider && origin !== local.persistence
 

@@ -93,6 +93,22 @@ describe('browser: documents home page', () => {
     await context.close()
   })
 
+  it('[HOME5][OFF3] an open document deleted elsewhere says so, turns read-only and drops its device copy', async () => {
+    const doc = await createDocumentAs(server.url, 'Alice', 'Doomed')
+    const page = await openEditor(await browser.newContext(), server.url, doc, 'Alice')
+    await caretIn(page, 'end')
+    await page.keyboard.type('soon gone')
+    await waitForStatus(page, 'saved')
+    const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name))
+    expect(await databases()).toContain(`collab:${doc}`)
+    const response = await fetch(`${server.url}/api/documents/${doc}`, { method: 'DELETE', headers: { authorization: `Bearer ${await testToken('Alice')}` } })
+    expect(response.status).toBe(204)
+    await waitForStatus(page, 'not-found')
+    expect(await page.getAttribute('.ProseMirror', 'contenteditable')).toBe('false')
+    await expect.poll(databases).not.toContain(`collab:${doc}`)
+    await page.context().close()
+  })
+
   it('[STAT4] an unreachable server shows "Retry now", which reconnects at once', async () => {
     const doc = await createDocumentAs(server.url, 'Alice', 'Flaky')
     const context = await browser.newContext()
