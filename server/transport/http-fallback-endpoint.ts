@@ -26,7 +26,11 @@ export interface HttpFallbackLimits {
   maxSessionsPerAddress: number
   /** Open sessions in all. Default 10 000. */
   maxSessions: number
-  /** A session with no stream attached and no POST for this long is closed. Default 30 s. */
+  /**
+   * A session with no stream attached and no request for this long is closed. Default 5 s: a
+   * healthy client resumes a cut stream within a second, and a closed tab must leave promptly
+   * (its carets vanish with the session). A client that was away longer just opens a new session.
+   */
   idleMs: number
   /** Unacknowledged event bytes kept per session. Default the larger of 16 MiB and 3 × the message limit. */
   maxBufferedBytes: number
@@ -65,7 +69,7 @@ export function defaultHttpFallbackLimits(maxMessageBytes: number): HttpFallback
   return {
     maxSessionsPerAddress: 32,
     maxSessions: 10_000,
-    idleMs: 30_000,
+    idleMs: 5_000,
     maxBufferedBytes: Math.max(16 * 1024 * 1024, 3 * maxMessageBytes),
     heartbeatMs: 15_000,
     lingerMs: 10_000,

@@ -54,4 +54,17 @@ describe('browser: HTTP fallback', () => {
     expect(await behindProxy.textContent('#status')).toMatch(/All changes saved/)
     await screenshot(behindProxy, 'http-fallback-status')
   })
+
+  it('[HTTP6][PRES4] closing the page on HTTP removes its caret from the others within 5 s', async () => {
+    const doc = await createDocumentAs(server.url, 'Alice')
+    const behindProxy = await openEditor(await browser.newContext(), proxy.url, doc, 'Carol')
+    const direct = await openEditor(await browser.newContext(), server.url, doc, 'Bob')
+    expect(await behindProxy.locator('#status').getAttribute('data-transport')).toBe('http')
+    await caretIn(behindProxy, 'end')
+    await behindProxy.keyboard.type('bye')
+    const caret = direct.locator('.ProseMirror-yjs-cursor', { hasText: 'Carol' })
+    await caret.waitFor({ timeout: 5_000 })
+    await behindProxy.close({ runBeforeUnload: true })
+    await caret.waitFor({ state: 'detached', timeout: 5_000 })
+  })
 })

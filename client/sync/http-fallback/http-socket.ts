@@ -86,7 +86,14 @@ export class HttpFallbackSocket extends EventTarget {
     this.url = String(url)
     this.base = httpFallbackUrl(this.url)
     this.options = { ...HTTP_SOCKET_DEFAULTS, ...options }
+    // A closing page cannot wait for the server to notice the stream is gone: say so.
+    globalThis.addEventListener?.('pagehide', this.onPageHide)
     void this.start()
+  }
+
+  private readonly onPageHide = (): void => {
+    if (this.sessionId === null || this.readyState >= 2) return
+    void fetch(`${this.base}/sessions/${this.sessionId}`, { method: 'DELETE', keepalive: true, cache: 'no-store' }).catch(() => {})
   }
 
   /** Bytes queued but not yet posted (WebSocket's `bufferedAmount`). */
@@ -215,6 +222,9 @@ export class HttpFallbackSocket extends EventTarget {
           headers: { 'content-type': 'application/octet-stream' },
           body,
           cache: 'no-store',
+          // Lets the last messages of a closing page (the provider's "I left" awareness update) arrive;
+          // browsers allow keepalive only for small bodies.
+          keepalive: body.byteLength < 32 * 1024,
         })
         // The server closes the session itself on limits (413) and bad frames (400); its close event follows.
         if (response.ok || response.status === 413 || response.status === 400 || response.status === 410 || response.status === 404) {
@@ -274,6 +284,7 @@ export class HttpFallbackSocket extends EventTarget {
   private finish(close: SessionClose, wasClean: boolean): void {
     if (this.readyState === 3) return
     this.readyState = 3
+    globalThis.removeEventListener?.('pagehide', this.onPageHide)
     if (!this.deleteWhenFlushed) this.outbox = []
     if (this.ackTimer !== null) clearTimeout(this.ackTimer)
     this.aborter.abort()
