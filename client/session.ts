@@ -22,12 +22,16 @@ export function currentSession(): Session {
   if (session) return session
   const user = localUser()
   let pending: Promise<string> | null = null
+  let expiresAt = Infinity
   const token: TokenSource = () => {
+    // A token about to expire would be refused on the next reconnect: fetch a fresh one.
+    if (pending && Date.now() > expiresAt - TOKEN_REFRESH_MARGIN_MS) pending = null
     pending ??= obtainToken(user).then(
       (value) => {
         const claims = tokenClaims(value)
         if (claims.name) user.name = claims.name
         if (claims.id) user.id = claims.id
+        expiresAt = claims.expiresAt ?? Infinity
         return value
       },
       (error: unknown) => {
@@ -41,12 +45,22 @@ export function currentSession(): Session {
   return session
 }
 
-/** The `sub` (as `id`) and `name` claims of a JWT, read without verifying (the server verifies). */
-export function tokenClaims(token: string): { id: string | null; name: string | null } {
+/** How long before its expiry a cached token is replaced. */
+const TOKEN_REFRESH_MARGIN_MS = 60_000
+
+/**
+ * The `sub` (as `id`), `name` and `exp` (as `expiresAt`, epoch ms) claims of a JWT, read without
+ * verifying (the server verifies).
+ */
+export function tokenClaims(token: string): { id: string | null; name: string | null; expiresAt: number | null } {
   try {
-    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown; name?: unknown }
-    return { id: typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : null, name: typeof payload.name === 'string' ? payload.name : null }
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown; name?: unknown; exp?: unknown }
+    return {
+      id: typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : null,
+      name: typeof payload.name === 'string' ? payload.name : null,
+      expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
+    }
   } catch {
-    return { id: null, name: null }
+    return { id: null, name: null, expiresAt: null }
   }
 }
