@@ -1,7 +1,8 @@
 /**
  * Automatic versions: once a burst of editing settles (no change for `settleMs`), the document's
- * state is saved as an `auto` version, at most once per `minIntervalMs` per document; when a
- * document unloads with unsaved changes, a version is saved right away so no history is lost.
+ * state is saved as an `auto` version, at most once per `minIntervalMs` per document. When a
+ * document unloads before that, its state is kept in memory and saved on schedule (or at
+ * shutdown), so closing a document neither loses history nor adds versions early.
  * Each version lists who changed the document since the previous one.
  */
 import type { beforeUnloadDocumentPayload, Extension } from '@hocuspocus/server'
@@ -20,7 +21,9 @@ export interface AutoVersionOptions {
 }
 
 interface Pending {
-  ydoc: Y.Doc
+  /** The live document, or `null` once it unloaded (then `state` holds its last state). */
+  ydoc: Y.Doc | null
+  state: Uint8Array | null
   authors: Map<string, Author>
   timer: NodeJS.Timeout | null
 }
@@ -46,10 +49,11 @@ export class AutoVersions {
   readonly listener: ChangeListener = (change: DocumentChange) => {
     let entry = this.pending.get(change.document)
     if (!entry) {
-      entry = { ydoc: change.ydoc, authors: new Map(), timer: null }
+      entry = { ydoc: change.ydoc, state: null, authors: new Map(), timer: null }
       this.pending.set(change.document, entry)
     }
     entry.ydoc = change.ydoc
+    entry.state = null
     if (change.user) entry.authors.set(change.user.id, change.user)
     if (entry.timer) clearTimeout(entry.timer)
     const sinceLast = Date.now() - (this.lastVersionAt.get(change.document) ?? 0)
@@ -57,11 +61,15 @@ export class AutoVersions {
     entry.timer = setTimeout(() => this.take(change.document, 'after editing settled'), delay)
   }
 
-  /** The extension that saves pending changes when a document unloads. */
+  /** The extension that keeps a document's pending state when it unloads. */
   readonly extension: Extension = {
     extensionName: 'auto-versions',
-    beforeUnloadDocument: async ({ documentName }: beforeUnloadDocumentPayload) => {
-      await this.take(documentName, 'when the document was closed')
+    beforeUnloadDocument: async ({ documentName, document }: beforeUnloadDocumentPayload) => {
+      const entry = this.pending.get(documentName)
+      if (entry && entry.ydoc === document) {
+        entry.state = Y.encodeStateAsUpdate(document)
+        entry.ydoc = null
+      }
     },
   }
 
@@ -93,7 +101,8 @@ export class AutoVersions {
     const entry = this.pending.get(document)
     if (!entry) return Promise.resolve()
     const authors = this.takeAuthors(document)
-    const state = Y.encodeStateAsUpdate(entry.ydoc)
+    const state = entry.ydoc ? Y.encodeStateAsUpdate(entry.ydoc) : entry.state
+    if (!state) return Promise.resolve()
     const saving = this.versions
       .save({ document, kind: 'auto', label: `Saved automatically ${why}`, createdBy: null, authors, state })
       .then(

@@ -50,6 +50,24 @@ describe('Version history', () => {
     }
   })
 
+  it('[HIST1] a document closing between edits adds no early version: one version follows once editing settles', async () => {
+    const created = await api(server.url, 'POST', '/api/documents', { token: alice, body: { markdown: 'one' } })
+    const name = created.body.name as string
+    // Each API change opens the document, changes it and closes it again.
+    await api(server.url, 'PUT', `/api/documents/${name}/content`, { token: alice, body: 'two', contentType: 'text/markdown' })
+    await api(server.url, 'PUT', `/api/documents/${name}/content`, { token: alice, body: 'three', contentType: 'text/markdown' })
+    let versions: any[] = []
+    for (let i = 0; i < 200 && versions.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25))
+      versions = (await api(server.url, 'GET', `/api/documents/${name}/versions`, { token: alice })).body.versions
+    }
+    // Settling takes 150 ms here; give a second version the chance to (wrongly) appear.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    versions = (await api(server.url, 'GET', `/api/documents/${name}/versions`, { token: alice })).body.versions
+    expect(versions).toHaveLength(1)
+    expect((await api(server.url, 'GET', `/api/documents/${name}/versions/${versions[0].id}?format=text`, { token: alice })).text).toBe('three')
+  })
+
   it('[HIST2] saves a named version and serves it in every format', async () => {
     const created = await api(server.url, 'POST', '/api/documents', { token: alice, body: { markdown: '# v1\n\nfirst draft' } })
     const name = created.body.name as string
