@@ -174,7 +174,7 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
       const now = Date.now()
       for (const session of sessions.values()) {
         if (session.readyState !== 1) continue
-        if (session.streaming) session.heartbeat()
+        if (session.streaming) session.heartbeat(limits.heartbeatMs)
         else if (now - session.lastActivity > limits.idleMs) session.drop(1006, 'http session expired')
       }
     },

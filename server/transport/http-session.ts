@@ -52,6 +52,7 @@ export class HttpSession implements AckTransport {
   private nextEventId = 1
   private stream: ServerResponse | null = null
   private opened = false
+  private lastWrite = Date.now()
 
   /** `onClose` runs once, after whichever side closed the session (Hocuspocus's `handleClose` goes there). */
   constructor(id: string, address: string, limits: HttpSessionLimits, onClose: (close: SessionClose) => void) {
@@ -116,9 +117,9 @@ export class HttpSession implements AckTransport {
     this.stream = response
     if (!this.opened) {
       this.opened = true
-      response.write(`event: ${SSE_OPEN_EVENT}\ndata: \n\n`)
+      this.write(`event: ${SSE_OPEN_EVENT}\ndata: \n\n`)
     }
-    for (const event of this.events) response.write(event.text)
+    for (const event of this.events) this.write(event.text)
     if (this.readyState !== OPEN) {
       response.end()
       this.stream = null
@@ -138,9 +139,10 @@ export class HttpSession implements AckTransport {
     return this.events.some((event) => event.id > eventId)
   }
 
-  /** Writes an SSE comment to an attached stream (keeps proxies from timing it out). */
-  heartbeat(): void {
-    this.stream?.write(': keep-alive\n\n')
+  /** Writes an SSE comment to an attached stream quiet for `quietMs` (keeps proxies from timing it out). */
+  heartbeat(quietMs: number): void {
+    if (!this.stream || Date.now() - this.lastWrite < quietMs) return
+    this.write(': keep-alive\n\n')
   }
 
   /** Ends the attached stream without closing the session. */
@@ -153,7 +155,13 @@ export class HttpSession implements AckTransport {
   private push(event: BufferedEvent): void {
     this.events.push(event)
     this.bufferedBytes += event.text.length
-    this.stream?.write(event.text)
+    this.write(event.text)
+  }
+
+  private write(text: string): void {
+    if (!this.stream) return
+    this.stream.write(text)
+    this.lastWrite = Date.now()
   }
 
   private finish(close: SessionClose): void {
