@@ -1,0 +1,96 @@
+/**
+ * A real editing trace replayed into the editor while offline: every keystroke is its own
+ * ProseMirror transaction, so the IndexedDB copy compacts again and again; after a reload with no
+ * network and a reconnect, the text is exactly the trace's. By default the first 2,000
+ * transactions (four compactions); `LONG=1` replays the whole trace (23,136 transactions).
+ * Trace: ../shared/data/editing-traces/clownschool_flat (CC BY 4.0, Joseph Gentle and authors).
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../helpers/browser.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { loadTrace } from '../helpers/traces.ts'
+import { createDocumentAs, openEditor, waitForLocalFlush, waitForServiceWorker, waitForStatus, waitForText } from './editor-pages.ts'
+
+const LONG = process.env.LONG === '1'
+
+describe('browser: offline trace replay', () => {
+  let browser: Browser
+  let server: Awaited<ReturnType<typeof startTestServer>>
+
+  beforeAll(async () => {
+    server = await startTestServer()
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it(`[OFF2][OFF3] ${LONG ? 'the whole' : '2,000 transactions of a'} real editing trace typed offline survives compaction, a reload and the merge`, { timeout: LONG ? 600_000 : 60_000 }, async () => {
+    const trace = loadTrace('clownschool_flat')
+    const txns = LONG ? trace.txns : trace.txns.slice(0, 2_000)
+    let expected = trace.startContent
+    for (const txn of txns) {
+      for (const [position, deleteCount, insert] of txn.patches) expected = expected.slice(0, position) + insert + expected.slice(position + deleteCount)
+    }
+    const doc = await createDocumentAs(server.url, 'Tracey', 'Trace')
+    const context = await browser.newContext()
+    const page = await openEditor(context, server.url, doc, 'Tracey')
+    await waitForServiceWorker(page)
+    await context.setOffline(true)
+    await waitForStatus(page, 'offline')
+
+    // The trace is plain text with newlines: replay it into one code block, offset n at position 1 + n.
+    await page.evaluate(
+      ({ start, patches }) => {
+        type View = {
+          state: { schema: { nodes: Record<string, { create(attrs: null, content?: unknown): unknown }> ; text(value: string): unknown }; doc: { content: { size: number } }; tr: Transaction }
+          dispatch(tr: Transaction): void
+        }
+        type Transaction = { replaceWith(from: number, to: number, node: unknown): Transaction; delete(from: number, to: number): Transaction; insertText(text: string, from: number): Transaction }
+        const view = (window as unknown as { collab: { view: View } }).collab.view
+        const { schema } = view.state
+        view.dispatch(view.state.tr.replaceWith(0, view.state.doc.content.size, schema.nodes.codeBlock!.create(null, start ? schema.text(start) : undefined)))
+        for (const txn of patches) {
+          let tr = view.state.tr
+          for (const [position, deleteCount, insert] of txn) {
+            if (deleteCount > 0) tr = tr.delete(1 + position, 1 + position + deleteCount)
+            if (insert) tr = tr.insertText(insert, 1 + position)
+          }
+          view.dispatch(tr)
+        }
+      },
+      { start: trace.startContent, patches: txns.map((txn) => txn.patches) },
+    )
+    await waitForText(page, expected)
+    await waitForLocalFlush(page)
+    // y-indexeddb compacts once its log passes 500 updates; well under the number of transactions.
+    const countUpdates = () =>
+      page.evaluate(
+        (database) =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open(database)
+            open.onerror = () => reject(open.error)
+            open.onsuccess = () => {
+              const request = open.result.transaction('updates').objectStore('updates').count()
+              request.onsuccess = () => {
+                open.result.close()
+                resolve(request.result)
+              }
+            }
+          }),
+        `collab:${doc}`,
+      )
+    await expect.poll(countUpdates, { timeout: 15_000 }).toBeLessThan(510)
+
+    await page.reload()
+    await waitForText(page, expected, 60_000)
+    await context.setOffline(false)
+    await waitForStatus(page, 'saved', 60_000)
+    const reader = await openEditor(await browser.newContext(), server.url, doc, 'Reader')
+    await waitForText(reader, expected, 60_000)
+    await reader.context().close()
+    await context.close()
+  })
+})
