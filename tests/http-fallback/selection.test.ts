@@ -24,8 +24,8 @@ afterAll(async () => {
   await server.close()
 })
 
-async function proxy(mode: TestProxy['mode']): Promise<TestProxy> {
-  const started = await startProxy(server.url, mode)
+async function proxy(mode: TestProxy['mode'], dropAfterMs?: number): Promise<TestProxy> {
+  const started = await startProxy(server.url, mode, dropAfterMs)
   proxies.push(started)
   return started
 }
@@ -64,7 +64,8 @@ describe('transport selection', () => {
   })
 
   it('[HTTP4] falls back to HTTP when WebSockets keep dropping right after open', async () => {
-    const dropping = await proxy('drop')
+    // Cut 300 ms after the upgrade: late enough that the handshake has completed even on a busy machine.
+    const dropping = await proxy('drop', 300)
     const client = track(connectAdaptiveClient(dropping.url, 'select-drop', await testToken('Ann'), { earlyDropLimit: 2 }))
     await waitFor(() => client.selector!.current === 'http' && client.provider.synced, 'settles on HTTP', 15_000)
     expect(client.selector!.reason).toBe('websocket-dropping')
