@@ -68,7 +68,12 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const httpServer = http.createServer((request, response) => {
     const path = (request.url ?? '/').split('?', 1)[0]
     if (path === HEALTH_PATH) {
-      return sendJson(response, 200, { status: 'ok', documents: hocuspocus.getDocumentsCount(), connections: websocket.sockets.size })
+      return sendJson(response, 200, {
+        status: 'ok',
+        documents: hocuspocus.getDocumentsCount(),
+        connections: websocket.sockets.size,
+        httpSessions: httpFallback.sessions.size,
+      })
     }
     if (path === DEV_TOKEN_PATH) {
       if (!config.devTokens) return sendProblem(response, 404, 'not-found', 'development tokens are disabled (DEV_TOKENS=false)')

@@ -50,6 +50,8 @@ describe('HTTP fallback transport', () => {
     expect(paragraphText(stored).toDelta()).toEqual(paragraphText(http.ydoc).toDelta())
     expect(paragraphText(stored).toString()).toBe('<bold>and</bold> <italic>ws</italic>, over http')
     expect(http.httpSocket?.readyState).toBe(1)
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { httpSessions: number }
+    expect(health.httpSessions).toBeGreaterThanOrEqual(1)
   })
 
   it('[HTTP1] shares cursors (awareness) both ways', async () => {
