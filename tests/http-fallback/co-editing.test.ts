@@ -95,6 +95,8 @@ describe('HTTP fallback transport', () => {
       // The same session carried on (resumed with Last-Event-ID), not a reconnect with a full resync.
       expect(http.httpSocket!.sessionId).toBe(session)
       expect(http.httpSocket!.resumes).toBeGreaterThanOrEqual(3)
+      // Every server message arrived exactly once, in order: ids 1..n with no gap and no repeat.
+      expect(http.httpSocket!.received).toBe(http.httpSocket!.lastEventId)
       // Each WebSocket edit arrived once: no repeats after resuming (3 rounds × 20 edits, possibly merged).
       expect(received).toBeGreaterThan(0)
       expect(received).toBeLessThanOrEqual(60)

@@ -68,6 +68,8 @@ export class HttpFallbackSocket extends EventTarget {
   sessionId: string | null = null
   /** Times the event stream broke and was resumed without losing the session. */
   resumes = 0
+  /** Messages delivered; equal to {@link lastEventId} while none was lost or repeated (ids count from 1). */
+  received = 0
 
   private readonly base: string
   private readonly options: HttpSocketOptions
@@ -75,7 +77,8 @@ export class HttpFallbackSocket extends EventTarget {
   private outbox: Uint8Array[] = []
   private posting = false
   private seq = 0
-  private lastEventId = 0
+  /** Id of the last server event received (what a resumed stream sends as `Last-Event-ID`). */
+  lastEventId = 0
   private ackedEventId = 0
   private ackTimer: ReturnType<typeof setTimeout> | null = null
   private maxBodyBytes = Infinity
@@ -191,6 +194,7 @@ export class HttpFallbackSocket extends EventTarget {
       return
     }
     if (this.readyState !== 1) return
+    this.received++
     this.dispatch(new MessageEvent('message', { data: base64ToArrayBuffer(event.data) }))
     this.scheduleAck()
   }
