@@ -55,6 +55,27 @@ describe('browser: HTTP fallback', () => {
     await screenshot(behindProxy, 'http-fallback-status')
   })
 
+  it('[HTTP6][HTTP4] once the proxy lets WebSockets through, the page moves back to WebSocket and the status follows', async () => {
+    const switching = await startProxy(server.url, 'block')
+    try {
+      const doc = await createDocumentAs(server.url, 'Alice')
+      const context = await browser.newContext()
+      await context.addInitScript(() => Object.assign(window, { collabSettings: { transport: { probeDelayMs: 300, probeHoldMs: 300 } } }))
+      const page = await openEditor(context, switching.url, doc, 'Dana')
+      expect(await page.locator('#status').getAttribute('data-transport')).toBe('http')
+      switching.mode = 'pass'
+      await page.waitForFunction(() => document.getElementById('status')?.dataset.transport === 'websocket', undefined, { timeout: 15_000 })
+      await waitForStatus(page, 'saved')
+      expect(await page.locator('#status .status-transport').isHidden()).toBe(true)
+      await caretIn(page, 'end')
+      await page.keyboard.type('over WebSocket again')
+      await waitForStatus(page, 'saved')
+      await context.close()
+    } finally {
+      await switching.close()
+    }
+  })
+
   it('[HTTP6][PRES4] closing the page on HTTP removes its caret from the others within 5 s', async () => {
     const doc = await createDocumentAs(server.url, 'Alice')
     const behindProxy = await openEditor(await browser.newContext(), proxy.url, doc, 'Carol')
