@@ -62,7 +62,13 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
   const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes })
   // Where WebSockets are blocked: the same Hocuspocus connections over SSE + POST.
-  const httpFallback = createHttpFallbackEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
+  const httpFallback = createHttpFallbackEndpoint({
+    hocuspocus,
+    writer,
+    log,
+    maxMessageBytes: config.maxMessageBytes,
+    limits: { maxSessionsPerAddress: config.httpSessionsPerAddress },
+  })
   const serveClient = staticClient(config.clientDir)
 
   const httpServer = http.createServer((request, response) => {

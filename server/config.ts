@@ -37,6 +37,11 @@ export interface ServerConfig {
   historyDatabaseUrl: string | undefined
   /** Whether webhooks may call loopback/private addresses. `WEBHOOK_ALLOW_PRIVATE`, default true; set false on shared servers. */
   webhookAllowPrivate: boolean
+  /**
+   * Open HTTP fallback sessions per client address. `HTTP_SESSIONS_PER_ADDRESS`, default 256: the
+   * fallback serves people behind proxies, and a whole office can share one address.
+   */
+  httpSessionsPerAddress: number
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -63,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookRetryDelaysMs: readDelays(env, 'WEBHOOK_RETRY_DELAYS_MS', [1_000, 5_000, 30_000, 120_000, 600_000]),
     historyDatabaseUrl: env.HISTORY_DATABASE_URL || env.DATABASE_URL || undefined,
     webhookAllowPrivate: readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', true),
+    httpSessionsPerAddress: readInteger(env, 'HTTP_SESSIONS_PER_ADDRESS', 256, 1, 1_000_000),
   }
 }
 

@@ -22,7 +22,7 @@ import { HttpSession } from './http-session.ts'
 
 /** What the endpoint lets clients hold. */
 export interface HttpFallbackLimits {
-  /** Open sessions per client address. Default 32. */
+  /** Open sessions per client address. Default 256 (a whole office behind one proxy shares an address). */
   maxSessionsPerAddress: number
   /** Open sessions in all. Default 10 000. */
   maxSessions: number
@@ -67,7 +67,7 @@ export interface HttpFallbackEndpoint {
 /** The defaults of {@link HttpFallbackLimits} for a message limit. */
 export function defaultHttpFallbackLimits(maxMessageBytes: number): HttpFallbackLimits {
   return {
-    maxSessionsPerAddress: 32,
+    maxSessionsPerAddress: 256,
     maxSessions: 10_000,
     idleMs: 5_000,
     maxBufferedBytes: Math.max(16 * 1024 * 1024, 3 * maxMessageBytes),

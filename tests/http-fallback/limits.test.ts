@@ -88,6 +88,19 @@ describe('HTTP fallback limits', () => {
   })
 })
 
+describe('HTTP fallback configuration', () => {
+  it('[HTTP5] HTTP_SESSIONS_PER_ADDRESS sets the per-address cap', async () => {
+    const capped = await startTestServer({ HTTP_SESSIONS_PER_ADDRESS: '1' })
+    try {
+      const first = await fetch(`${capped.url}${HTTP_FALLBACK_PATH}/sessions`, { method: 'POST' })
+      expect(first.status).toBe(201)
+      expect((await fetch(`${capped.url}${HTTP_FALLBACK_PATH}/sessions`, { method: 'POST' })).status).toBe(429)
+    } finally {
+      await capped.close()
+    }
+  })
+})
+
 describe('HTTP fallback session bounds (standalone endpoint, short limits)', () => {
   let endpoint: HttpFallbackEndpoint
   let httpServer: http.Server
