@@ -55,6 +55,16 @@ describe('transport selection', () => {
     await waitFor(() => bodyText(direct.ydoc) === 'through the proxy', 'the HTTP edit reaches the WebSocket client')
   })
 
+  it('[HTTP4] falls back to HTTP when the page cannot even construct a WebSocket', async () => {
+    // As on a page where a script or extension replaced WebSocket with one that throws.
+    const Forbidden = function () {
+      throw new DOMException('WebSockets are disabled here', 'SecurityError')
+    } as unknown as typeof WebSocket
+    const client = track(connectAdaptiveClient(server.url, 'select-throw', await testToken('Ann'), { WebSocket: Forbidden }))
+    await waitForSaved(client)
+    expect(client.selector!.current).toBe('http')
+  })
+
   it('[HTTP4] falls back to HTTP when the upgrade hangs unanswered', async () => {
     const hanging = await proxy('hang')
     const client = track(connectAdaptiveClient(hanging.url, 'select-hang', await testToken('Ann'), { openTimeoutMs: 500 }))

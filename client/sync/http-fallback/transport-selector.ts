@@ -245,7 +245,14 @@ export function createTransportSelector(options: Partial<TransportSelectorOption
 
     private connect(kind: TransportKind): void {
       this.kind = kind
-      const socket: Inner = kind === 'http' ? new HttpFallbackSocket(this.url, config.http) : new NativeWebSocket(this.url)
+      let socket: Inner
+      try {
+        socket = kind === 'http' ? new HttpFallbackSocket(this.url, config.http) : new NativeWebSocket(this.url)
+      } catch (error) {
+        // E.g. a page or extension that forbids constructing WebSockets.
+        if (!this.mayFallBack()) throw error
+        return this.fallBack()
+      }
       socket.binaryType = 'arraybuffer'
       this.inner = socket
       let opened = false
