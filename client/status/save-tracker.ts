@@ -17,12 +17,31 @@ export interface SaveTracker {
   dispose(): void
 }
 
-/** Tracks acknowledgements for `opened`. */
+/** localStorage key remembering a document's unacknowledged count across reloads. */
+function pendingKey(name: string): string {
+  return `collab.pending.${name}`
+}
+
+/**
+ * Tracks acknowledgements for `opened`. The count survives a reload (edits made offline before
+ * it are still unacknowledged, and still on this device) until the server acknowledges them.
+ */
 export function trackSaves(opened: OpenDocument): SaveTracker {
   const { provider, socket, ydoc } = opened
   const listeners = new Set<() => void>()
-  let pending = 0
+  let pending = readPending(opened.name)
   let savedAt: Date | null = null
+  let stored = pending
+  const remember = () => {
+    if (stored === pending) return
+    stored = pending
+    try {
+      if (pending === 0) localStorage.removeItem(pendingKey(opened.name))
+      else localStorage.setItem(pendingKey(opened.name), String(pending))
+    } catch {
+      // Storage refused (private mode): the count is only for this tab then.
+    }
+  }
 
   const acknowledged = () => socket.status === 'connected' && provider.synced && !provider.hasUnsyncedChanges
   const check = () => {
@@ -30,6 +49,7 @@ export function trackSaves(opened: OpenDocument): SaveTracker {
       pending = 0
       savedAt = new Date()
     }
+    remember()
     listeners.forEach((listener) => listener())
   }
   const onUpdate = (_update: Uint8Array, origin: unknown) => {
@@ -65,5 +85,14 @@ export function trackSaves(opened: OpenDocument): SaveTracker {
       provider.off('status', check)
       listeners.clear()
     },
+  }
+}
+
+function readPending(name: string): number {
+  try {
+    const value = Number(localStorage.getItem(pendingKey(name)) ?? 0)
+    return Number.isSafeInteger(value) && value > 0 ? value : 0
+  } catch {
+    return 0
   }
 }

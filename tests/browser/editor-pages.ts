@@ -39,8 +39,8 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
 }
 
 /** Waits until every local change is committed to IndexedDB. */
-export async function waitForLocalFlush(page: Page): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { collab?: { local: { flushed: boolean } } }).collab?.local.flushed === true)
+export async function waitForLocalFlush(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => (window as unknown as { collab?: { local: { flushed: boolean } } }).collab?.local.flushed === true, undefined, { timeout })
 }
 
 /** The editor's document as ProseMirror JSON. */

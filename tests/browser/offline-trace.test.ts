@@ -64,7 +64,8 @@ describe('browser: offline trace replay', () => {
       { start: trace.startContent, patches: txns.map((txn) => txn.patches) },
     )
     await waitForText(page, expected)
-    await waitForLocalFlush(page)
+    // One IndexedDB transaction per update: tens of thousands take a while to commit.
+    await waitForLocalFlush(page, LONG ? 300_000 : 30_000)
     // y-indexeddb compacts once its log passes 500 updates; well under the number of transactions.
     const countUpdates = () =>
       page.evaluate(
@@ -82,7 +83,7 @@ describe('browser: offline trace replay', () => {
           }),
         `collab:${doc}`,
       )
-    await expect.poll(countUpdates, { timeout: 15_000 }).toBeLessThan(510)
+    await expect.poll(countUpdates, { timeout: LONG ? 120_000 : 15_000 }).toBeLessThan(510)
 
     await page.reload()
     await waitForText(page, expected, 60_000)

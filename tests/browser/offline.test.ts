@@ -52,6 +52,8 @@ describe('browser: offline', () => {
     await alice.waitForSelector('.ProseMirror')
     await waitForText(alice, 'Shared paragraph. Alice was here offline.')
     await waitForStatus(alice, 'offline')
+    // The changes made before the reload are still unacknowledged, and still counted.
+    expect(await statusText(alice)).toBe('Offline: 24 changes kept on this device')
     await caretIn(alice, 'end')
     await alice.keyboard.type(' After reload.')
     await waitForLocalFlush(alice)
@@ -81,6 +83,9 @@ describe('browser: offline', () => {
     // The last key reaches the document through ProseMirror's DOM observer: wait for it first.
     await waitForText(editor, 'Written online.')
     await waitForStatus(editor, 'saved')
+    // Leaving a page can abort IndexedDB writes still in flight (the server has them anyway):
+    // let the device copy catch up, as it does within milliseconds for a person.
+    await waitForLocalFlush(editor)
     await editor.goto(`${server.url}/?token=${await testToken('Dana')}`)
     const row = editor.locator(`#documents .document[data-name="${doc}"]`)
     await row.waitFor()
