@@ -11,7 +11,7 @@ import { schema } from '../../shared/schema.ts'
 
 const { nodes, marks } = schema
 
-/** True when `type` applies to the whole selection, or is stored for the next typed text. */
+/** True when `type` is on any of the selected text, or (caret only) applies to the next typed text. */
 export function markActive(state: EditorState, type: MarkType): boolean {
   const { from, $from, to, empty } = state.selection
   if (empty) return !!type.isInSet(state.storedMarks ?? $from.marks())
