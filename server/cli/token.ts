@@ -32,7 +32,7 @@ try {
   fail((error as Error).message)
 }
 if (!values.user) fail('--user NAME is required')
-if (!isRole(values.role)) fail(`--role must be editor or viewer, got "${values.role}"`)
+if (!isRole(values.role)) fail(`--role must be viewer, editor or owner, got "${values.role}"`)
 const role: Role = values.role
 
 let grants: Record<string, Role> | null = null
