@@ -122,7 +122,7 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       async handler({ request, response }) {
         const account = await requireAccount(request)
         // `docs: {}`: the token grants nothing by itself; the database's roles decide.
-        const token = await mintToken(deps.secret, { user: { id: account.id, name: account.name }, grants: {}, expiresIn: deps.tokenTtlSeconds })
+        const token = await mintToken(deps.secret, { user: { id: account.id, name: account.name }, grants: {}, expiresIn: `${deps.tokenTtlSeconds}s` })
         sendJson(response, 200, { token, user: publicAccount(account), expiresAt: new Date(Date.now() + deps.tokenTtlSeconds * 1000).toISOString() })
       },
     },
