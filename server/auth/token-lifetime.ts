@@ -52,14 +52,14 @@ export function tokenLifetime(options: TokenLifetimeOptions): Extension {
     timer.unref()
     return timer
   }
-  const schedule = (connection: Connection<TokenLifetimeContext>) => {
+  const schedule = (connection: Connection<TokenLifetimeContext>, askForFresh = true) => {
     clear(connection)
     const expiresAt = connection.context.tokenExpiresAt
     if (expiresAt === null || expiresAt === undefined) return
     const now = Date.now()
     const requestAt = expiresAt - Math.min(refreshLeadMs, (expiresAt - now) / 3)
     const scheduled: NodeJS.Timeout[] = []
-    if (requestAt > now) {
+    if (askForFresh && requestAt > now) {
       scheduled.push(
         later(requestAt - now, () => {
           if (Date.now() < requestAt) return schedule(connection)
@@ -106,8 +106,12 @@ export function tokenLifetime(options: TokenLifetimeOptions): Extension {
       context.role = role
       context.grants = claims.grants
       context.user.name = claims.user.name
+      const previous = context.tokenExpiresAt ?? null
       context.tokenExpiresAt = expiryOf(token)
-      schedule(connection as Connection<TokenLifetimeContext>)
+      // A "fresh" token that expires no later than the old one: do not ask again (the client has
+      // nothing newer); the connection closes at expiry unless the client sends one on its own.
+      const extended = previous === null || context.tokenExpiresAt === null || context.tokenExpiresAt > previous
+      schedule(connection as Connection<TokenLifetimeContext>, extended)
     },
   }
 }

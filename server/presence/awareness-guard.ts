@@ -36,6 +36,7 @@ export function awarenessGuard(): Extension {
       // Server-side writes (direct connections) are trusted.
       if (!self || !user) return
       const role = (context as ConnectionContext).role
+      dropScratchState(states)
       let held = document.getClients(self).size
       for (const [clientId, state] of [...states]) {
         if (heldByAnotherUser(document.getConnections() as Connection<ConnectionContext | undefined>[], self, clientId, user.id, document)) {
@@ -53,6 +54,17 @@ export function awarenessGuard(): Extension {
       }
     },
   }
+}
+
+/**
+ * Hocuspocus (4.7) decodes the update into a scratch `Awareness`, whose constructor gives the
+ * scratch document's own random clientID an empty local state: the first entry of the map, never
+ * sent by the client. Left in, it would count as this connection's clientID (and be broadcast as
+ * a ghost peer), so it goes. An empty state carries nothing, so nothing real is lost.
+ */
+function dropScratchState(states: Map<number, Record<string, unknown>>): void {
+  const first = states.entries().next().value
+  if (first && Object.keys(first[1]).length === 0) states.delete(first[0])
 }
 
 function heldByAnotherUser(
