@@ -8,11 +8,14 @@ import type { ApiResponse } from '../api/api-client.ts'
 export class Person {
   cookie: string | null = null
   lastSetCookie: string | null = null
-  constructor(
-    readonly baseUrl: string,
-    readonly username: string,
-    readonly password = 'correct horse battery',
-  ) {}
+  readonly baseUrl: string
+  readonly username: string
+  readonly password: string
+  constructor(baseUrl: string, username: string, password = 'correct horse battery') {
+    this.baseUrl = baseUrl
+    this.username = username
+    this.password = password
+  }
 
   /** Calls the API with the session cookie (and `extraHeaders`), keeping any cookie the server sets. */
   async call<T = any>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiResponse<T>> {

@@ -28,7 +28,9 @@ export interface ServerFrame {
 export class RawClient {
   readonly frames: ServerFrame[] = []
   closed: { code: number; reason: string } | null = null
-  private constructor(readonly socket: WebSocket) {
+  readonly socket: WebSocket
+  private constructor(socket: WebSocket) {
+    this.socket = socket
     socket.on('message', (data: Buffer) => this.frames.push(decodeFrame(new Uint8Array(data))))
     socket.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }))
   }
