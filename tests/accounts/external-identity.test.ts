@@ -101,3 +101,37 @@ describe('external identity provider', () => {
     expect(await connect(doc, await testToken('Operator'))).toMatchObject({ scope: 'read-write' })
   })
 })
+
+describe('external identity provider with a shared secret', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>
+  beforeAll(async () => {
+    // No AUTH_JWKS_URL: the provider's HS256 tokens are checked with AUTH_SECRET.
+    server = await startTestServer({ AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE })
+  })
+  afterAll(async () => {
+    await server.close()
+  })
+
+  const hs256 = (claims: Record<string, unknown>, audience = AUDIENCE) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(audience).setExpirationTime('5m').sign(new TextEncoder().encode(TEST_SECRET))
+
+  async function answer(document: string, token: string): Promise<string> {
+    const client = await RawClient.open(server.url)
+    try {
+      client.auth(document, token)
+      await waitFor(() => client.framesOf(document, MSG.auth).some((frame) => frame.subtype !== 0), 'answered')
+      const frame = client.framesOf(document, MSG.auth).find((f) => f.subtype !== 0)!
+      return frame.subtype === 2 ? frame.text! : `denied: ${frame.text}`
+    } finally {
+      client.close()
+    }
+  }
+
+  it('[ACCT9] HS256 provider tokens: a docs claim grants its roles, no claim grants nothing, a wrong audience is refused', async () => {
+    const doc = (await api(server.url, 'POST', '/api/documents', { token: await testToken('Owner'), body: {} })).body.name as string
+    expect(await answer(doc, await hs256({ sub: 'ext|1', docs: { [doc]: 'viewer' } }))).toBe('readonly')
+    expect(await answer(doc, await hs256({ sub: 'ext|1' }))).toMatch(/^denied: forbidden/)
+    expect(await answer(doc, await hs256({ sub: 'ext|1', docs: { [doc]: 'editor' } }, 'other-app'))).toBe('denied: unauthorized: token claim "aud" invalid')
+    expect(await answer(doc, await hs256({ docs: { [doc]: 'editor' } }))).toBe('denied: unauthorized: token has no subject')
+  })
+})

@@ -95,4 +95,50 @@ describe('browser: accounts and sharing', () => {
     await ownerContext.close()
     await viewerContext.close()
   }, 90_000)
+
+  it('[ACCT1][ACCT2][ACCT4] without development tokens the app asks to sign in; a signed-in editor keeps one connection across token refreshes; sign-out ends it', async () => {
+    const strict = await startTestServer({ DEV_TOKENS: 'false', SESSION_TOKEN_TTL_S: '4' })
+    const context = await browser.newContext()
+    try {
+      const page = await context.newPage()
+      await page.goto(`${strict.url}/`)
+      await page.waitForURL(/\/signin\?next=%2F$/)
+      await page.click('#auth-toggle')
+      await page.fill('#auth-username', 'rosa')
+      await page.fill('#auth-password', 'a long enough password')
+      await page.click('#auth-submit')
+      await page.waitForSelector('#sign-out')
+      await page.click('#new-document')
+      await page.waitForSelector('.ProseMirror')
+      await waitForStatus(page, 'saved')
+      // Count socket drops from here on.
+      await page.evaluate(() => {
+        const collab = (window as unknown as { collab: { socket: { on(event: string, listener: () => void): void } } }).collab
+        Object.assign(window, { drops: 0 })
+        collab.socket.on('disconnect', () => Object.assign(window, { drops: (window as unknown as { drops: number }).drops + 1 }))
+      })
+      await caretIn(page, 'end')
+      // Type across two 4-second token lifetimes: the server asks for fresh tokens meanwhile.
+      let typed = ''
+      for (let i = 0; i < 32; i++) {
+        await page.keyboard.type(`${i % 10}`)
+        typed += `${i % 10}`
+        await page.waitForTimeout(300)
+      }
+      await waitForStatus(page, 'saved')
+      expect(await page.evaluate(() => (window as unknown as { drops: number }).drops)).toBe(0)
+      await page.reload()
+      await waitForText(page, typed)
+
+      await page.goto(`${strict.url}/`)
+      await page.click('#sign-out')
+      await page.waitForURL(/\/signin$/)
+      // Signed out, an editor link leads to the sign-in page again.
+      await page.goto(`${strict.url}/d/anything`)
+      await page.waitForURL(/\/signin\?next=%2Fd%2Fanything$/)
+    } finally {
+      await context.close()
+      await strict.close()
+    }
+  }, 90_000)
 })
