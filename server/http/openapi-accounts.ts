@@ -68,7 +68,7 @@ export const accountPaths = {
       summary: 'Sign in by username or email and password (one 401 for unknown users and wrong passwords)',
       security: [],
       requestBody: { required: true, content: json({ type: 'object', required: ['login', 'password'], additionalProperties: false, properties: { login: { type: 'string' }, password: { type: 'string' } } }) },
-      responses: { '200': { description: 'Signed in', headers: setsCookie, content: json(userBody) }, ...problems(400, 401) },
+      responses: { '200': { description: 'Signed in', headers: setsCookie, content: json(userBody) }, ...problems(400, 401, 429) },
     },
   },
   '/api/auth/signout': {

@@ -54,6 +54,7 @@ const PROBLEM_TITLES: Record<number, string> = {
   413: 'Body too large (payload-too-large)',
   409: 'Conflict (conflict): taken username or email, the owner\'s own role',
   415: 'Unsupported media type',
+  429: 'Too many requests (too-many-requests): e.g. failed sign-ins; see Retry-After',
 }
 
 /** The OpenAPI document. */

@@ -67,6 +67,16 @@ describe('accounts', () => {
     expect(wrong.headers.get('set-cookie')).toBeNull()
   })
 
+  it('[ACCT1] ten failed sign-ins for one account answer 429 with Retry-After, even with the right password', async () => {
+    const gus = new Person(server.url, 'gus')
+    await gus.register()
+    for (let i = 0; i < 10; i++) expect((await new Person(server.url, 'x').call('POST', '/api/auth/signin', { login: 'gus', password: `guess ${i}` })).status).toBe(401)
+    const blocked = await new Person(server.url, 'x').call('POST', '/api/auth/signin', { login: 'GUS', password: gus.password })
+    expect(blocked.status).toBe(429)
+    expect(blocked.body.code).toBe('too-many-requests')
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(800)
+  })
+
   it('[ACCT1] refuses taken usernames and emails, weak passwords and malformed names', async () => {
     await new Person(server.url, 'dee').register({ email: 'dee@example.com' })
     expect((await new Person(server.url, 'dee').call('POST', '/api/auth/register', { username: 'DEE', password: 'another password' })).status).toBe(409)
