@@ -2,6 +2,7 @@
  * `/signin`: sign in with username (or email) and password, or register. On success the page goes
  * to `?next=` (a path on this site) or home [ACCT1].
  */
+import { safeNext } from '../accounts/safe-next.ts'
 import { register, signIn } from '../api/auth-api.ts'
 import { resetSession } from '../session.ts'
 import { el } from './dom.ts'
@@ -76,11 +77,6 @@ function input(id: string, text: string, type: string, autocomplete: string): { 
   const field = el('input', { id: `auth-${id}`, type, autocomplete: autocomplete as AutoFill, name: id })
   const label = el('label', { className: 'auth-field' }, [el('span', {}, [text]), field])
   return { label, field }
-}
-
-/** Only paths on this site: `?next=https://evil.example` must not become an open redirect. */
-function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
 }
 
 function homeLink(): HTMLAnchorElement {
