@@ -18,7 +18,7 @@ import type { Hocuspocus, WebSocketLike } from '@hocuspocus/server'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocketServer, WebSocket } from 'ws'
-import { CLOSE_CODES, type CloseCode } from '../../shared/close-codes.ts'
+import { CLOSE_CODES, closeCodeByReason, type CloseCode } from '../../shared/close-codes.ts'
 import type { Logger } from '../log.ts'
 
 /** Path prefix of the y-websocket endpoint. */
@@ -135,7 +135,9 @@ class BridgeSocket implements WebSocketLike {
       const reason = decoding.readVarString(decoder)
       this.socket.close(closeCodeFor(reason).code, truncate(reason))
     } else if (type === CLOSE) {
-      this.socket.close(1000, truncate(decoding.readVarString(decoder)))
+      // A revoked user's document is closed with the table's code (4403), like a refusal.
+      const reason = decoding.readVarString(decoder)
+      this.socket.close(closeCodeByReason(reason)?.code ?? 1000, truncate(reason))
     }
   }
 

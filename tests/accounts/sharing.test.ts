@@ -3,6 +3,8 @@
  * revoking does to connections that are open.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { waitFor } from '../helpers/clients.ts'
 import { startTestServer, testToken } from '../helpers/server.ts'
@@ -151,5 +153,28 @@ describe('sharing', () => {
     expect((await olive.api('DELETE', `/api/documents/${mine}`)).status).toBe(204)
     // Roles of a deleted document are gone with it.
     expect((await vic.api('GET', '/api/documents')).body.documents.map((d: { name: string }) => d.name)).not.toContain(mine)
+  })
+
+  it('[ACCT8][INTEROP2] a stock y-websocket client whose access is revoked is closed with 4403', async () => {
+    const yan = new Person(server.url, 'yan')
+    const yanUser = await yan.register()
+    await olive.api('POST', `/api/documents/${doc}/members`, { user: 'yan', role: 'editor' })
+    const closes: { code: number; reason: string }[] = []
+    const provider = new WebsocketProvider(`${server.url.replace(/^http/, 'ws')}/yjs`, doc, new Y.Doc(), {
+      WebSocketPolyfill: WebSocket as never,
+      params: { token: await yan.token() },
+      maxBackoffTime: 200,
+    })
+    provider.on('connection-close', (event: { code: number; reason: string } | null) => {
+      if (event) closes.push({ code: event.code, reason: String(event.reason) })
+    })
+    try {
+      await waitFor(() => provider.synced, 'y-websocket client synced')
+      await olive.api('DELETE', `/api/documents/${doc}/members/${yanUser.id}`)
+      await waitFor(() => closes.length > 0, 'closed', 2_000)
+      expect(closes[0]).toEqual({ code: 4403, reason: 'forbidden: access revoked' })
+    } finally {
+      provider.destroy()
+    }
   })
 })
