@@ -1,6 +1,6 @@
 /**
  * Who is making an HTTP request: the claims of an `Authorization: Bearer <token>` header, or
- * `null`. (Session cookies from built-in accounts plug in here too.)
+ * `null`. (The server also accepts the accounts' session cookie: see `accounts/accounts.ts`.)
  */
 import type { IncomingMessage } from 'node:http'
 import type { TokenVerifier } from './token-verifier.ts'
