@@ -18,7 +18,7 @@ import type { Hocuspocus, WebSocketLike } from '@hocuspocus/server'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocketServer, WebSocket } from 'ws'
-import { CLOSE_CODES, closeCodeByReason, type CloseCode } from '../../shared/close-codes.ts'
+import { CLOSE_CODES, type CloseCode } from '../../shared/close-codes.ts'
 import type { Logger } from '../log.ts'
 
 /** Path prefix of the y-websocket endpoint. */
@@ -137,7 +137,8 @@ class BridgeSocket implements WebSocketLike {
     } else if (type === CLOSE) {
       // A revoked user's document is closed with the table's code (4403), like a refusal.
       const reason = decoding.readVarString(decoder)
-      this.socket.close(closeCodeByReason(reason)?.code ?? 1000, truncate(reason))
+      const entry = Object.values(CLOSE_CODES).find((candidate) => reason.startsWith(`${candidate.reason}:`))
+      this.socket.close(entry?.code ?? 1000, truncate(reason))
     }
   }
 
