@@ -157,7 +157,8 @@ export class RoleStore {
 
   /**
    * Gives `userId` the link's role, unless they already hold one at least as strong (a link never
-   * lowers an invited role).
+   * lowers an invited role). A stronger link role replaces a weaker invite: revoking that link
+   * then removes the person's access entirely (the earlier invite is not restored).
    */
   async acceptLink(link: ShareLink, userId: string): Promise<Role> {
     const current = await this.roleOf(link.document, userId)
