@@ -3,6 +3,7 @@
  * token before the old one expires, the provider answers on the same socket, and nothing drops.
  */
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { bodyText, paragraphText, waitFor } from '../helpers/clients.ts'
@@ -20,9 +21,9 @@ describe('token refresh', () => {
     await server.close()
   })
 
-  function connect(doc: string, token: () => Promise<string>) {
+  function connect(doc: string, token: () => Promise<string>, url = server.url) {
     const ydoc = new Y.Doc()
-    const socket = new HocuspocusProviderWebsocket({ url: collabUrl(server.url), delay: 50, minDelay: 50, maxDelay: 500, jitter: false })
+    const socket = new HocuspocusProviderWebsocket({ url: collabUrl(url), delay: 50, minDelay: 50, maxDelay: 500, jitter: false })
     const closes: string[] = []
     let disconnects = 0
     socket.on('disconnect', () => (disconnects += 1))
@@ -86,6 +87,44 @@ describe('token refresh', () => {
     } finally {
       fresh.destroy()
       stale.destroy()
+    }
+  }, 40_000)
+
+  it('[ACCT4][ACCT8] on another instance sharing the database, a revoked user is closed at the next token refresh', async () => {
+    const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+    const schema = `acct_refresh_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+    const admin = async (sql: string) => {
+      const client = new pg.Client({ connectionString: PG_URL })
+      await client.connect()
+      await client.query(sql).finally(() => client.end())
+    }
+    await admin(`CREATE SCHEMA ${schema}`)
+    const shared = { SESSION_TOKEN_TTL_S: String(TTL_S), HISTORY_DATABASE_URL: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` }
+    const a = await startTestServer(shared)
+    const b = await startTestServer(shared)
+    try {
+      const owner = new Person(a.url, 'owner')
+      await owner.register()
+      const doc = (await owner.api('POST', '/api/documents', {})).body.name as string
+      const guest = new Person(a.url, 'guest')
+      const guestUser = await guest.register()
+      await owner.api('POST', `/api/documents/${doc}/members`, { user: 'guest', role: 'editor' })
+      // The guest edits through instance B, the owner revokes through instance A.
+      const onB = connect(doc, () => guest.token(), b.url)
+      try {
+        await waitFor(() => onB.provider.synced, 'guest synced on B')
+        const revokedAt = Date.now()
+        expect((await owner.api('DELETE', `/api/documents/${doc}/members/${guestUser.id}`)).status).toBe(204)
+        await waitFor(() => onB.closes.length > 0, 'closed at the next refresh', (TTL_S + 6) * 1000)
+        console.log(`[ACCT8] other instance: closed ${Date.now() - revokedAt} ms after the revoke (token lifetime ${TTL_S} s)`)
+        expect(onB.closes[0]).toBe('forbidden: access revoked')
+      } finally {
+        onB.destroy()
+      }
+    } finally {
+      await a.close()
+      await b.close()
+      await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
     }
   }, 40_000)
 })
