@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, screenshot } from '../helpers/browser.ts'
 import { startTestServer } from '../helpers/server.ts'
+import { Person } from '../accounts/people.ts'
 import { caretIn, editorText, waitForStatus, waitForText } from './editor-pages.ts'
 
 describe('browser: accounts and sharing', () => {
@@ -140,5 +141,51 @@ describe('browser: accounts and sharing', () => {
       await context.close()
       await strict.close()
     }
+  }, 90_000)
+
+  it('[ACCT5][ACCT6][ACCT8] the owner invites an editor from the Share dialog; the editor sees it at home (no Delete), co-edits, and is closed out when removed', async () => {
+    // Accounts made over the API; each browser context gets its person's session cookie.
+    const signedIn = async (person: Person) => {
+      const context = await browser.newContext()
+      const [name, value] = person.cookie!.split('=') as [string, string]
+      await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: 'Lax' }])
+      return context.newPage()
+    }
+    const owen = new Person(server.url, 'owen')
+    await owen.register({ name: 'Owen' })
+    const ivan = new Person(server.url, 'ivan')
+    await ivan.register({ name: 'Ivan', email: 'ivan@example.com' })
+    const doc = (await owen.api('POST', '/api/documents', { title: 'Team notes', markdown: 'Agenda' })).body.name as string
+
+    const owner = await signedIn(owen)
+    await owner.goto(`${server.url}/d/${doc}`)
+    await waitForText(owner, 'Agenda')
+    await owner.click('#share-button')
+    await owner.fill('#share-invite-user', 'ivan@example.com')
+    await owner.selectOption('#share-invite-role', 'editor')
+    await owner.click('#share-invite-submit')
+    await owner.waitForSelector('#share-members li[data-user-id] >> text=Ivan')
+    await owner.click('#share-close')
+
+    const editor = await signedIn(ivan)
+    await editor.goto(`${server.url}/`)
+    const row = editor.locator(`#documents li[data-name="${doc}"]`)
+    await row.waitFor()
+    expect(await row.locator('.rename').count()).toBe(1)
+    expect(await row.locator('.delete').count()).toBe(0)
+    await row.locator('a.document-title').click()
+    await waitForText(editor, 'Agenda')
+    expect(await editor.isHidden('#view-only')).toBe(true)
+    await caretIn(editor, 'end')
+    await editor.keyboard.type(' from Ivan')
+    await waitForText(owner, 'Agenda from Ivan')
+
+    await owner.click('#share-button')
+    const ivanRow = owner.locator('#share-members li[data-user-id]', { hasText: 'Ivan' })
+    await ivanRow.locator('.share-remove').click()
+    await waitForStatus(editor, 'denied', 5_000)
+    expect(await editor.getAttribute('.ProseMirror', 'contenteditable')).toBe('false')
+    await owner.context().close()
+    await editor.context().close()
   }, 90_000)
 })
