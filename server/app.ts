@@ -7,12 +7,12 @@ import type { AddressInfo } from 'node:net'
 import { Hocuspocus } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason } from '../shared/close-codes.ts'
 import { COLLAB_PATH, HEALTH_PATH } from '../shared/protocol.ts'
-import { tokenGrantPolicy } from './access/access-policy.ts'
+import { openAccounts } from './accounts/accounts.ts'
 import { openApiFeatures } from './api/api.ts'
 import { authentication } from './auth/authentication.ts'
-import { authenticateRequest } from './auth/request-auth.ts'
 import { resolveAuthSecret } from './auth/secret.ts'
 import type { ServerConfig } from './config.ts'
+import { openFeatureDatabase } from './db/open-database.ts'
 import { DEV_TOKEN_PATH, handleDevToken } from './http/dev-token.ts'
 import { sendJson, sendProblem } from './http/respond.ts'
 import { staticClient } from './http/static-client.ts'
@@ -45,20 +45,33 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const authSecret = resolveAuthSecret(config.dataDir, config.authSecret)
   const store = new SqliteStore(config.dataDir)
   const writer = new DurableWriter(store, log)
-  const accessPolicy = tokenGrantPolicy()
+  // Accounts, roles and history share one database (SQLite by default, PostgreSQL when configured).
+  const database = openFeatureDatabase(config.dataDir, config.historyDatabaseUrl)
+  const accounts = await openAccounts({
+    database,
+    secret: authSecret,
+    log,
+    external: config.externalIdentity,
+    sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
+    tokenTtlSeconds: config.sessionTokenTtlSeconds,
+    allowRegistration: config.allowRegistration,
+  })
+  const accessPolicy = accounts.policy
   const apiFeatures = await openApiFeatures({
     dataDir: config.dataDir,
-    databaseUrl: config.historyDatabaseUrl,
+    database,
     log,
     policy: accessPolicy,
+    routes: accounts.routes,
+    publicRoutes: accounts.publicRoutes,
     autoVersions: { settleMs: config.versionSettleMs, minIntervalMs: config.versionMinIntervalMs },
     webhooks: { changeDebounceMs: config.webhookDebounceMs, retryDelaysMs: config.webhookRetryDelaysMs, allowPrivate: config.webhookAllowPrivate },
   })
   const hocuspocus = new Hocuspocus({
     quiet: true,
-    extensions: [authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],
+    extensions: [authentication(accounts.verify, accessPolicy), ...accounts.extensions, persistence(store, writer), ...apiFeatures.extensions],
   })
-  const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => authenticateRequest(request, authSecret) })
+  const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => accounts.authenticate(request) })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
   const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes })
   // Where WebSockets are blocked: the same Hocuspocus connections over SSE + POST.
@@ -124,6 +137,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       httpFallback.closeAll(CLOSE_CODES.serverShuttingDown.code, formatCloseReason(CLOSE_CODES.serverShuttingDown, 'restarting'))
       await writer.whenDurable()
       await apiFeatures.close()
+      accounts.close()
+      await database.close()
       // Unloading documents may still enqueue compactions; the log they fold is already durable.
       writer.stop()
       websocket.terminateAll()

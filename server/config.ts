@@ -42,6 +42,18 @@ export interface ServerConfig {
    * fallback serves people behind proxies, and a whole office can share one address.
    */
   httpSessionsPerAddress: number
+  /** Lifetime of a sign-in session (cookie and database row), seconds. `SESSION_MAX_AGE_S`, default 30 days. */
+  sessionMaxAgeSeconds: number
+  /** Lifetime of a WebSocket/API token minted from a session, seconds. `SESSION_TOKEN_TTL_S`, default 600 (10 min). */
+  sessionTokenTtlSeconds: number
+  /** Whether anyone may register an account. `ALLOW_REGISTRATION`, default true. */
+  allowRegistration: boolean
+  /**
+   * External identity provider: tokens with issuer `AUTH_ISSUER` and audience `AUTH_AUDIENCE`,
+   * verified with the JWKS at `AUTH_JWKS_URL` (or, without one, HS256 with `AUTH_SECRET`).
+   * `undefined` unless `AUTH_ISSUER` is set.
+   */
+  externalIdentity: { jwksUrl?: string; issuer: string; audience: string } | undefined
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -69,7 +81,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     historyDatabaseUrl: env.HISTORY_DATABASE_URL || env.DATABASE_URL || undefined,
     webhookAllowPrivate: readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', true),
     httpSessionsPerAddress: readInteger(env, 'HTTP_SESSIONS_PER_ADDRESS', 256, 1, 1_000_000),
+    sessionMaxAgeSeconds: readInteger(env, 'SESSION_MAX_AGE_S', 30 * 86_400, 60, 365 * 86_400),
+    sessionTokenTtlSeconds: readInteger(env, 'SESSION_TOKEN_TTL_S', 600, 3, 86_400),
+    allowRegistration: readBoolean(env, 'ALLOW_REGISTRATION', true),
+    externalIdentity: readExternalIdentity(env),
   }
+}
+
+function readExternalIdentity(env: Record<string, string | undefined>): ServerConfig['externalIdentity'] {
+  const jwksUrl = env.AUTH_JWKS_URL || undefined
+  const issuer = env.AUTH_ISSUER || undefined
+  const audience = env.AUTH_AUDIENCE || undefined
+  if (!jwksUrl && !issuer && !audience) return undefined
+  if (!issuer || !audience) throw new ConfigError('external identity needs both AUTH_ISSUER and AUTH_AUDIENCE (with AUTH_JWKS_URL, or AUTH_SECRET for HS256)')
+  if (jwksUrl) {
+    let url: URL
+    try {
+      url = new URL(jwksUrl)
+    } catch {
+      throw new ConfigError(`AUTH_JWKS_URL must be an absolute URL, got "${jwksUrl}"`)
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('AUTH_JWKS_URL must be http(s)')
+  } else if (!env.AUTH_SECRET) {
+    throw new ConfigError('AUTH_ISSUER without AUTH_JWKS_URL verifies HS256 tokens with AUTH_SECRET: set AUTH_SECRET too')
+  }
+  return { ...(jwksUrl && { jwksUrl }), issuer, audience }
 }
 
 function readInteger(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
