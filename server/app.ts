@@ -20,7 +20,9 @@ import { createLogger, type Logger } from './log.ts'
 import type { DocumentStore } from './storage/document-store.ts'
 import { DurableWriter } from './storage/durable-writer.ts'
 import { persistence } from './storage/persistence.ts'
-import { SqliteStore } from './storage/sqlite-store.ts'
+import { openDocumentStore } from './storage/open-store.ts'
+import { handleReadiness, READY_PATH, storeWriteStatus } from './http/readiness.ts'
+import { redisScaleOut } from './scale/redis-scale-out.ts'
 import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
 import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
 import { createHttpFallbackEndpoint } from './transport/http-fallback-endpoint.ts'
@@ -43,7 +45,9 @@ export interface RunningServer {
 /** Starts a server for `config` and resolves once it accepts connections. */
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const authSecret = resolveAuthSecret(config.dataDir, config.authSecret)
-  const store = new SqliteStore(config.dataDir)
+  const store = await openDocumentStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })
+  // Several processes as one (REDIS_URL); its extension goes first (it sets priority 1000).
+  const scaleOut = config.redisUrl ? redisScaleOut(config.redisUrl, config.redisPrefix, log) : undefined
   const writer = new DurableWriter(store, log)
   const accessPolicy = tokenGrantPolicy()
   const apiFeatures = await openApiFeatures({
@@ -56,7 +60,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   })
   const hocuspocus = new Hocuspocus({
     quiet: true,
-    extensions: [authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],
+    extensions: [...(scaleOut ? [scaleOut.extension] : []), authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],
   })
   const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => authenticateRequest(request, authSecret) })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
@@ -79,7 +83,15 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         documents: hocuspocus.getDocumentsCount(),
         connections: websocket.sockets.size,
         httpSessions: httpFallback.sessions.size,
+        store: storeWriteStatus(writer),
       })
+    }
+    if (path === READY_PATH) {
+      handleReadiness(response, { store, writer, redis: scaleOut }).catch((error: unknown) => {
+        log.error({ err: error }, 'readiness check failed')
+        if (!response.headersSent) sendProblem(response, 500, 'internal', 'readiness check failed')
+      })
+      return
     }
     if (path === DEV_TOKEN_PATH) {
       if (!config.devTokens) return sendProblem(response, 404, 'not-found', 'development tokens are disabled (DEV_TOKENS=false)')
@@ -126,6 +138,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await apiFeatures.close()
       // Unloading documents may still enqueue compactions; the log they fold is already durable.
       writer.stop()
+      await scaleOut?.close()
       websocket.terminateAll()
       yWebsocket.terminateAll()
       httpFallback.terminateAll()

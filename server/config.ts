@@ -42,6 +42,15 @@ export interface ServerConfig {
    * fallback serves people behind proxies, and a whole office can share one address.
    */
   httpSessionsPerAddress: number
+  /**
+   * PostgreSQL URL for documents (`postgres://` or `postgresql://`). `DATABASE_URL`; unset: the
+   * SQLite file in `dataDir`. Required for several instances (they must share one store).
+   */
+  databaseUrl: string | undefined
+  /** Redis URL (`redis://` or `rediss://`) that joins several instances into one. `REDIS_URL`; unset: one instance. */
+  redisUrl: string | undefined
+  /** Prefix of every Redis key and channel, so deployments can share a Redis. `REDIS_PREFIX`, default `collab`. */
+  redisPrefix: string
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -69,6 +78,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     historyDatabaseUrl: env.HISTORY_DATABASE_URL || env.DATABASE_URL || undefined,
     webhookAllowPrivate: readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', true),
     httpSessionsPerAddress: readInteger(env, 'HTTP_SESSIONS_PER_ADDRESS', 256, 1, 1_000_000),
+    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: readPrefix(env, 'REDIS_PREFIX', 'collab'),
   }
 }
 
@@ -105,4 +117,32 @@ function readSecret(env: Record<string, string | undefined>): string | undefined
   if (raw === undefined || raw === '') return undefined
   if (raw.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters long')
   return raw
+}
+
+function readUrl(env: Record<string, string | undefined>, name: string, protocols: readonly string[]): string | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be a URL like ${protocols[0]}//host:port/..., got "${redact(raw)}"`)
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${redact(raw)}"`)
+  }
+  if (!url.hostname) throw new ConfigError(`${name} has no host: "${redact(raw)}"`)
+  return raw
+}
+
+function readPrefix(env: Record<string, string | undefined>, name: string, fallback: string): string {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) throw new ConfigError(`${name} must be 1-64 characters of A-Z a-z 0-9 _ . : -, got "${raw}"`)
+  return raw
+}
+
+/** Hides a password in a URL quoted in an error message. */
+function redact(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@')
 }
