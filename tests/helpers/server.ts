@@ -36,6 +36,8 @@ export interface ChildServer {
   port: number
   dataDir: string
   process: ChildProcess
+  /** Everything the process wrote to stdout and stderr so far (pino JSON lines at LOG_LEVEL). */
+  output(): string
   /** Sends `signal` and waits for exit; resolves to the exit code (null when killed by a signal). */
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
@@ -49,13 +51,16 @@ export async function spawnTestServer(env: Record<string, string> = {}): Promise
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
+  let started = false
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 30_000)
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
+      if (started) return
       const match = /running at (http:\/\/[^\s/]+)/.exec(output)
       if (match) {
         clearTimeout(timer)
+        started = true
         resolve(match[1]!)
       }
     }
@@ -72,6 +77,7 @@ export async function spawnTestServer(env: Record<string, string> = {}): Promise
     port: Number(new URL(url).port),
     dataDir,
     process: child,
+    output: () => output,
     stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       return exited
