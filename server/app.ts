@@ -60,7 +60,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   })
   const hocuspocus = new Hocuspocus({
     quiet: true,
-    extensions: [...(scaleOut ? [scaleOut.extension] : []), authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],
+    extensions: [...(scaleOut ? [scaleOut.extension] : []), authentication(authSecret, accessPolicy), persistence(store, writer, { compactAfterUpdates: config.compactAfterUpdates }), ...apiFeatures.extensions],
   })
   const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => authenticateRequest(request, authSecret) })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })

@@ -51,6 +51,8 @@ export interface ServerConfig {
   redisUrl: string | undefined
   /** Prefix of every Redis key and channel, so deployments can share a Redis. `REDIS_PREFIX`, default `collab`. */
   redisPrefix: string
+  /** Fold a document's update log into a snapshot after this many appends. `STORE_COMPACT_AFTER_UPDATES`, default 500. */
+  compactAfterUpdates: number
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -81,6 +83,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: readPrefix(env, 'REDIS_PREFIX', 'collab'),
+    compactAfterUpdates: readInteger(env, 'STORE_COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
   }
 }
 

@@ -4,6 +4,7 @@
  * counts in `unsyncedChanges`; the server sends them in order, see DurableAckSocket).
  */
 import * as prng from 'lib0/prng'
+import type * as Y from 'yjs'
 import { paragraphText, type TestClient } from './clients.ts'
 
 /** Token `i` as typed: unique and self-delimiting, so a stored text shows which edits landed. */
@@ -43,9 +44,13 @@ export interface Typist {
  * Starts typing into `client` (which must be synced with nothing unsaved) until stopped or
  * `maxEdits` is reached; pauses 0-`maxPauseMs` ms between bursts of 1-`maxBurst` edits.
  */
-export function startTypist(client: TestClient, random: prng.PRNG, options: { maxEdits?: number; maxBurst?: number; maxPauseMs?: number } = {}): Typist {
+export function startTypist(
+  client: TestClient,
+  random: prng.PRNG,
+  options: { maxEdits?: number; maxBurst?: number; maxPauseMs?: number; text?: Y.XmlText } = {},
+): Typist {
   const { provider } = client
-  const text = paragraphText(client.ydoc)
+  const text = options.text ?? paragraphText(client.ydoc)
   if (!provider.synced || provider.unsyncedChanges !== 0) {
     throw new Error('start typing on a synced client with nothing unsaved (create the paragraph and wait for saved first)')
   }
