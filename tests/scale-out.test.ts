@@ -115,20 +115,33 @@ describe('scale-out on Redis', () => {
     console.log(`[SCALE2] ${typists.reduce((n, t) => n + t.typed, 0)} edits by 6 clients over 3 instances, one killed`)
   })
 
-  it(`[SCALE3] Redis restarted mid-session: editing continues and converges (seed ${SEED})`, { timeout: 180_000 }, async () => {
+  it(`[SCALE3][OPS2] Redis restarted mid-session: /readyz says so, editing continues and converges (seed ${SEED})`, { timeout: 180_000 }, async () => {
     redis = await startPrivateRedis()
     cluster = await startCluster({ count: 3, redisUrl: redis.url, label: 'scale3', env: { STORE_COMPACT_AFTER_UPDATES: '40' } })
     const connected = await connectAll(cluster.instances.map((i) => i.url), 6)
     const random = prng.create(SEED)
     const typists = connected.map((client, i) => startTypist(client, random, { text: paragraph(client.ydoc, i), maxPauseMs: 8 }))
     await sleep(500)
+    const ready = async () => {
+      const response = await fetch(`${cluster!.instances[0]!.url}/readyz`)
+      return { status: response.status, body: (await response.json()) as { redis?: { ok: boolean; error?: string } } }
+    }
+    expect((await ready()).status).toBe(200)
     await redis.kill()
+    const acknowledgedAtOutage = typists.map((t) => t.acknowledged)
     await sleep(1_000)
-    // Every client still gets "saved": acknowledgement depends on the store, not on Redis.
+    const down = await ready()
+    expect(down.status).toBe(503)
+    expect(down.body.redis?.ok).toBe(false)
+    // Every client still gets "saved" meanwhile: acknowledgement depends on the store, not on Redis.
+    await waitFor(() => typists.every((t, i) => t.acknowledged > acknowledgedAtOutage[i]!), 'acknowledgements while Redis is down', 20_000)
     await redis.start()
     await sleep(1_500)
     for (const t of typists) t.stop()
     await Promise.all(typists.map((t) => t.done))
     await expectConverged(connected, typists, 'SCALE3 after the Redis restart')
+    let back = await ready()
+    for (let i = 0; i < 50 && back.status !== 200; i++) back = (await sleep(100), await ready())
+    expect(back.status).toBe(200)
   })
 })

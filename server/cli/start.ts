@@ -17,7 +17,14 @@ try {
 }
 
 if (await buildClientIfNeeded()) console.log('Built the client into dist/client.')
-const server = await startServer(config)
+let server
+try {
+  server = await startServer(config)
+} catch (error) {
+  // Typically the database named by DATABASE_URL is unreachable or refuses the schema migration.
+  console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+}
 console.log(`Collaborative editor running at ${server.url}/  (data in ${config.dataDir})`)
 
 let stopping = false
