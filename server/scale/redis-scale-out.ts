@@ -14,6 +14,7 @@
  *   channel, the fix for #1151 (instances behind the requester applying a foreign delete set).
  */
 import { Redis } from '@hocuspocus/extension-redis'
+import { OutgoingMessage } from '@hocuspocus/server'
 import type { Logger } from '../log.ts'
 
 /** The Redis extension plus what the server needs around it. */
@@ -47,6 +48,22 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
     },
   })
   let reachable = true
+  let resyncTimer: NodeJS.Timeout | undefined
+  // After an outage, nothing published meanwhile arrived anywhere. One SyncStep1 per open document
+  // heals both directions: each peer answers with what we lack and its own SyncStep1, which we
+  // answer in turn. Without it, a document nobody edits after the outage would stay diverged.
+  const resync = () => {
+    const instance = extension.instance as typeof extension.instance | undefined
+    if (!instance) return
+    for (const [name, document] of instance.documents) {
+      const message = new OutgoingMessage(name).createSyncMessage().writeFirstSyncStepFor(document).toUint8Array()
+      // The extension's document channel is `${prefix}:${name}` and its frames start with our identifier.
+      extension.pub.publish(`${prefix}:${name}`, Buffer.concat([extension.messagePrefix, Buffer.from(message)])).catch((error: unknown) => {
+        log.warn({ err: error instanceof Error ? error.message : String(error), document: name }, 'redis resync publish failed')
+      })
+    }
+    log.info({ documents: instance.documents.size }, 'redis resync: state vectors published for open documents')
+  }
   for (const [role, client] of [['publisher', extension.pub], ['subscriber', extension.sub]] as const) {
     client.on('error', (error: Error) => {
       if (reachable) log.error({ err: error.message, role }, 'redis unreachable; other instances do not see this one\'s edits until it is back')
@@ -57,6 +74,15 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
       reachable = true
     })
   }
+  let subscriberWasDown = false
+  extension.sub.on('close', () => (subscriberWasDown = true))
+  extension.sub.on('ready', () => {
+    if (!subscriberWasDown) return
+    subscriberWasDown = false
+    // ioredis resubscribes on reconnect; give the other instances a moment to do the same.
+    clearTimeout(resyncTimer)
+    resyncTimer = setTimeout(resync, 300)
+  })
   return {
     extension,
     identifier,
@@ -73,6 +99,7 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
       }
     },
     async close() {
+      clearTimeout(resyncTimer)
       await extension.onDestroy().catch(() => undefined)
     },
   }
