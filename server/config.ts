@@ -53,6 +53,12 @@ export interface ServerConfig {
   redisPrefix: string
   /** Fold a document's update log into a snapshot after this many appends. `STORE_COMPACT_AFTER_UPDATES`, default 500. */
   compactAfterUpdates: number
+  /**
+   * Longest a graceful stop (SIGTERM/SIGINT) waits for pending writes before exiting with code 1
+   * (the store is down; those changes were never acknowledged, so clients still hold them).
+   * `SHUTDOWN_TIMEOUT_MS`, default 30 s.
+   */
+  shutdownTimeoutMs: number
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -84,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: readPrefix(env, 'REDIS_PREFIX', 'collab'),
     compactAfterUpdates: readInteger(env, 'STORE_COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
+    shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
   }
 }
 

@@ -8,32 +8,40 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { bodyText, connectClient, paragraphText, waitFor, waitForSaved, type TestClient } from './helpers/clients.ts'
 import { createTestSchema, PG_URL, withSearchPath, type TestSchema } from './helpers/postgres.ts'
 import { spawnTestServer, testToken, type ChildServer } from './helpers/server.ts'
+import { startLoadBalancer } from './helpers/load-balancer.ts'
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts'
+import { CLOSE_CODES } from '../shared/close-codes.ts'
 
 async function probe(server: ChildServer, path: string): Promise<{ status: number; body: Record<string, any> }> {
   const response = await fetch(`${server.url}${path}`)
   return { status: response.status, body: (await response.json()) as Record<string, any> }
 }
 
+/** A fresh schema and a proxy in front of PostgreSQL; `url` goes through the proxy. Registers cleanups. */
+async function proxiedDatabase(label: string, cleanups: (() => Promise<void>)[]): Promise<{ schema: TestSchema; proxy: TcpProxy; url: string }> {
+  const schema = await createTestSchema(label)
+  cleanups.push(() => schema.drop())
+  const target = new URL(PG_URL)
+  const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432))
+  cleanups.unshift(() => proxy.close())
+  const viaProxy = new URL(PG_URL)
+  viaProxy.host = `127.0.0.1:${proxy.port}`
+  return { schema, proxy, url: withSearchPath(viaProxy.toString(), schema.name) }
+}
+
 describe('store failure', () => {
   const servers: ChildServer[] = []
   const clients: TestClient[] = []
-  let proxy: TcpProxy | undefined
-  let schema: TestSchema | undefined
+  const cleanups: (() => Promise<void>)[] = []
   afterAll(async () => {
     for (const client of clients) client.destroy()
     for (const server of servers) await server.stop('SIGKILL')
-    await proxy?.close()
-    await schema?.drop()
+    for (const cleanup of cleanups) await cleanup()
   })
 
   it('[DUR6] PostgreSQL unreachable: edits stay in memory unacknowledged, /readyz is 503, all stored and acknowledged once it is back', { timeout: 120_000 }, async () => {
-    schema = await createTestSchema('store_failure')
-    const target = new URL(PG_URL)
-    proxy = await startTcpProxy(target.hostname, Number(target.port || 5432))
-    const viaProxy = new URL(PG_URL)
-    viaProxy.host = `127.0.0.1:${proxy.port}`
-    const server = await spawnTestServer({ DATABASE_URL: withSearchPath(viaProxy.toString(), schema.name), LOG_LEVEL: 'info' })
+    const { schema, proxy, url } = await proxiedDatabase('store_failure', cleanups)
+    const server = await spawnTestServer({ DATABASE_URL: url, LOG_LEVEL: 'info' })
     servers.push(server)
     const token = await testToken('Writer')
     const writer = connectClient(server.url, 'outage', token)
@@ -82,5 +90,57 @@ describe('store failure', () => {
     clients.push(reader)
     await waitFor(() => reader.provider.synced, 'fresh client synced')
     expect(bodyText(reader.ydoc)).toBe(during + 'after;')
+  })
+})
+
+describe('shutdown while the store is down', () => {
+  const servers: ChildServer[] = []
+  const clients: TestClient[] = []
+  const cleanups: (() => Promise<void>)[] = []
+  afterAll(async () => {
+    for (const client of clients) client.destroy()
+    for (const server of servers) await server.stop('SIGKILL')
+    for (const cleanup of cleanups) await cleanup()
+  })
+
+  it('[DUR5][DUR6] SIGTERM with PostgreSQL unreachable exits 1 after SHUTDOWN_TIMEOUT_MS; the client keeps its unsaved edits and the next server stores them', { timeout: 120_000 }, async () => {
+    const { schema, proxy, url } = await proxiedDatabase('shutdown_outage', cleanups)
+    const first = await spawnTestServer({ DATABASE_URL: url, SHUTDOWN_TIMEOUT_MS: '2000' })
+    servers.push(first)
+    // The client reaches servers through a balancer, as it would in production.
+    const balancer = await startLoadBalancer([first.port])
+    cleanups.unshift(() => balancer.close())
+    const writer = connectClient(balancer.url, 'outage-shutdown', await testToken('Writer'))
+    clients.push(writer)
+    const closeCodes: number[] = []
+    writer.socket.on('close', ({ event }: { event: { code: number } }) => closeCodes.push(event.code))
+    await waitFor(() => writer.provider.synced, 'synced')
+    const text = paragraphText(writer.ydoc)
+    text.insert(0, 'saved;')
+    await waitForSaved(writer)
+
+    proxy.cut()
+    for (let i = 0; i < 10; i++) text.insert(text.length, `unsaved${i};`)
+    await waitFor(() => first.output().includes('store write failed'), 'the write failed', 20_000)
+    expect(await first.stop('SIGTERM')).toBe(1)
+    expect(first.output()).toContain('pending changes could not be stored in time')
+    expect(closeCodes[0]).toBe(CLOSE_CODES.serverShuttingDown.code)
+    expect(writer.provider.hasUnsyncedChanges).toBe(true)
+
+    // The next server (database reachable again) receives the client's edits on reconnect.
+    proxy.restore()
+    const second = await spawnTestServer({ DATABASE_URL: schema.url })
+    servers.push(second)
+    balancer.setTargets([second.port])
+    await waitForSaved(writer, 30_000)
+    const expected = 'saved;' + Array.from({ length: 10 }, (_, i) => `unsaved${i};`).join('')
+    await second.stop('SIGKILL')
+    writer.destroy()
+    const third = await spawnTestServer({ DATABASE_URL: schema.url })
+    servers.push(third)
+    const reader = connectClient(third.url, 'outage-shutdown', await testToken('Reader'))
+    clients.push(reader)
+    await waitFor(() => reader.provider.synced, 'fresh client synced')
+    expect(bodyText(reader.ydoc)).toBe(expected)
   })
 })
