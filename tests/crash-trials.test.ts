@@ -3,30 +3,40 @@
  * the store after a restart, with the client gone (nothing can be re-sent). The server started
  * to check trial i is the one trial i+1 kills, so N trials cost N+1 process starts.
  *
- * TRIALS=n sets the count (default 8; LONG=1: 100). SEED=n replays a run; the seed is printed.
+ * Runs on the SQLite store (DATA_DIR) and on PostgreSQL (DATABASE_URL, a private schema).
+ * TRIALS=n sets the count per store (default 8 on SQLite and 4 on PostgreSQL; LONG=1: 100 each).
+ * SEED=n replays a run; the seed is printed.
  */
 import * as prng from 'lib0/prng'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bodyText, connectClient, paragraphText, waitFor, waitForSaved, type TestClient } from './helpers/clients.ts'
+import { createTestSchema, type TestSchema } from './helpers/postgres.ts'
 import { spawnTestServer, tempDataDir, testToken, type ChildServer } from './helpers/server.ts'
 import { startTypist, tokensIn } from './helpers/typist.ts'
 
 const LONG = process.env.LONG === '1'
-const TRIALS = Number(process.env.TRIALS ?? (LONG ? 100 : 8))
 const SEED = Number(process.env.SEED ?? Date.now() % 1_000_000_000)
+const backends = [
+  { store: 'sqlite', trials: Number(process.env.TRIALS ?? (LONG ? 100 : 8)) },
+  { store: 'postgres', trials: Number(process.env.TRIALS ?? (LONG ? 100 : 4)) },
+] as const
 
-describe('kill -9 at random moments', () => {
+describe.each(backends)('kill -9 at random moments on $store', ({ store, trials: TRIALS }) => {
   const servers: ChildServer[] = []
   const clients: TestClient[] = []
+  let schema: TestSchema | undefined
   afterAll(async () => {
     for (const client of clients) client.destroy()
     for (const server of servers) await server.stop('SIGKILL')
+    await schema?.drop()
   })
 
   it(`[DUR4] ${TRIALS} trials: every acknowledged edit survives kill -9 at a random moment (seed ${SEED})`, { timeout: 60_000 + TRIALS * 15_000 }, async () => {
-    console.log(`[DUR4] kill -9 trials: TRIALS=${TRIALS} SEED=${SEED}`)
+    console.log(`[DUR4] kill -9 trials on ${store}: TRIALS=${TRIALS} SEED=${SEED}`)
     const random = prng.create(SEED)
     const dataDir = tempDataDir()
+    const env: Record<string, string> = { DATA_DIR: dataDir }
+    if (store === 'postgres') env.DATABASE_URL = (schema = await createTestSchema('crash_trials')).url
     const token = await testToken('Typist')
     const connect = (server: ChildServer, document: string) => {
       const client = connectClient(server.url, document, token)
@@ -35,7 +45,7 @@ describe('kill -9 at random moments', () => {
     }
     // Acknowledged edits per trial document, checked again at the end on the last server.
     const acknowledged = new Map<string, number>()
-    let server = await spawnTestServer({ DATA_DIR: dataDir })
+    let server = await spawnTestServer(env)
     servers.push(server)
     let totalAcknowledged = 0
     let totalTyped = 0
@@ -64,7 +74,7 @@ describe('kill -9 at random moments', () => {
       totalAcknowledged += count
       totalTyped += typist.typed
 
-      server = await spawnTestServer({ DATA_DIR: dataDir })
+      server = await spawnTestServer(env)
       servers.push(server)
       const reader = connect(server, document)
       await waitFor(() => reader.provider.synced, `trial ${trial}: fresh client synced`)
@@ -81,6 +91,6 @@ describe('kill -9 at random moments', () => {
       expect(tokensIn(bodyText(reader.ydoc)), `${document} at the end (seed ${SEED})`).toBeGreaterThanOrEqual(count)
       reader.destroy()
     }
-    console.log(`[DUR4] ${TRIALS} trials, ${totalAcknowledged} acknowledged edits checked of ${totalTyped} typed`)
+    console.log(`[DUR4] ${store}: ${TRIALS} trials, ${totalAcknowledged} acknowledged edits checked of ${totalTyped} typed`)
   })
 })
