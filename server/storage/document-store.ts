@@ -1,5 +1,6 @@
 /**
- * The narrow storage contract every backend implements (SQLite now, PostgreSQL later).
+ * The narrow storage contract every backend implements (SQLite, PostgreSQL); `store-contract.ts`
+ * is the test suite each must pass.
  *
  * A document is stored as an optional snapshot (a full Yjs state update) plus an append-only log
  * of the updates since that snapshot. Appending is cheap and happens before a client's change is
