@@ -4,6 +4,7 @@
  * through another, a Redis restart mid-session heals, and the stored document is never truncated.
  */
 import * as prng from 'lib0/prng'
+import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { BODY_FRAGMENT } from '../shared/protocol.ts'
@@ -76,7 +77,7 @@ describe('scale-out on Redis', () => {
     expect(bodyText((await cluster!.readStored(DOC)))).toBe(expected)
   }
 
-  it('[SCALE1] clients on three instances converge: text, cursors and the stored document', { timeout: 120_000 }, async () => {
+  it('[SCALE1][SCALE2] clients on three instances converge: text, cursors, and the stored document with each update stored once', { timeout: 120_000 }, async () => {
     cluster = await startCluster({ count: 3, redisUrl: REDIS_URL, label: 'scale1' })
     const connected = await connectAll(cluster.instances.map((i) => i.url), 6)
     connected.forEach((client, i) => client.provider.setAwarenessField('user', { name: `User${i}` }))
@@ -85,6 +86,16 @@ describe('scale-out on Redis', () => {
     await Promise.all(typists.map((t) => t.done))
     await expectConverged(connected, typists, 'SCALE1')
     for (const t of typists) t.stop()
+    // Stored once: one log row per client update (80 per client, plus the paragraphs), not one per
+    // instance that applied it (no compaction yet at the default threshold of 500).
+    const db = new pg.Client({ connectionString: cluster.schema.url })
+    await db.connect()
+    try {
+      const { rows } = await db.query<{ count: string }>('SELECT count(*) AS count FROM store_updates WHERE name = $1', [DOC])
+      expect(Number(rows[0]!.count)).toBe(6 * 80 + 1)
+    } finally {
+      await db.end()
+    }
     await waitFor(
       () => connected.every((c) => [...c.provider.awareness!.getStates().values()].filter((s) => s.user).length === 6),
       'every client sees all six users (awareness across instances)',
