@@ -105,7 +105,7 @@ describe('shutdown while the store is down', () => {
 
   it('[DUR5][DUR6] SIGTERM with PostgreSQL unreachable exits 1 after SHUTDOWN_TIMEOUT_MS; the client keeps its unsaved edits and the next server stores them', { timeout: 120_000 }, async () => {
     const { schema, proxy, url } = await proxiedDatabase('shutdown_outage', cleanups)
-    const first = await spawnTestServer({ DATABASE_URL: url, SHUTDOWN_TIMEOUT_MS: '2000' })
+    const first = await spawnTestServer({ DATABASE_URL: url, SHUTDOWN_TIMEOUT_MS: '4000' })
     servers.push(first)
     // The client reaches servers through a balancer, as it would in production.
     const balancer = await startLoadBalancer([first.port])
@@ -122,7 +122,19 @@ describe('shutdown while the store is down', () => {
     proxy.cut()
     for (let i = 0; i < 10; i++) text.insert(text.length, `unsaved${i};`)
     await waitFor(() => first.output().includes('store write failed'), 'the write failed', 20_000)
-    expect(await first.stop('SIGTERM')).toBe(1)
+    const exited = first.stop('SIGTERM')
+    // While it waits for the store it no longer accepts connections.
+    const poll = async () => {
+      for (let i = 0; i < 300 && first.process.exitCode === null; i++) {
+        const refused = await fetch(`${first.url}/healthz`).then(() => false, () => true)
+        if (refused && first.process.exitCode === null) return true
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      return false
+    }
+    const refusedWhileRunning = await poll()
+    expect(refusedWhileRunning, 'a connection attempt was refused before the process exited').toBe(true)
+    expect(await exited).toBe(1)
     expect(first.output()).toContain('pending changes could not be stored in time')
     expect(closeCodes[0]).toBe(CLOSE_CODES.serverShuttingDown.code)
     expect(writer.provider.hasUnsyncedChanges).toBe(true)
