@@ -48,6 +48,13 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const store = await openDocumentStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })
   // Several processes as one (REDIS_URL); its extension goes first (it sets priority 1000).
   const scaleOut = config.redisUrl ? redisScaleOut(config.redisUrl, config.redisPrefix, log) : undefined
+  if (scaleOut) {
+    await scaleOut.connected().catch(async (error: unknown) => {
+      await scaleOut.close()
+      await store.close()
+      throw error
+    })
+  }
   const writer = new DurableWriter(store, log)
   const accessPolicy = tokenGrantPolicy()
   const apiFeatures = await openApiFeatures({

@@ -8,7 +8,7 @@ import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { BODY_FRAGMENT } from '../shared/protocol.ts'
-import { bodyText, connectClient, waitFor, waitForSaved, type TestClient } from './helpers/clients.ts'
+import { bodyText, connectClient, paragraphText, waitFor, waitForSaved, type TestClient } from './helpers/clients.ts'
 import { startCluster, type Cluster } from './helpers/cluster.ts'
 import { startLoadBalancer, type LoadBalancer } from './helpers/load-balancer.ts'
 import { REDIS_URL, startPrivateRedis, type PrivateRedis } from './helpers/redis.ts'
@@ -126,7 +126,7 @@ describe('scale-out on Redis', () => {
     console.log(`[SCALE2] ${typists.reduce((n, t) => n + t.typed, 0)} edits by 6 clients over 3 instances, one killed`)
   })
 
-  it(`[SCALE3][OPS2] Redis restarted mid-session: /readyz says so, editing continues and converges (seed ${SEED})`, { timeout: 180_000 }, async () => {
+  it(`[SCALE3][OPS2] Redis restarted mid-session: /readyz says so, editing and opening documents continue, all converges (seed ${SEED})`, { timeout: 180_000 }, async () => {
     redis = await startPrivateRedis()
     cluster = await startCluster({ count: 3, redisUrl: redis.url, label: 'scale3', env: { STORE_COMPACT_AFTER_UPDATES: '40' } })
     const connected = await connectAll(cluster.instances.map((i) => i.url), 6)
@@ -151,8 +151,20 @@ describe('scale-out on Redis', () => {
     await Promise.all(typists.map((t) => t.done))
     for (const client of connected) await waitForSaved(client, 20_000)
     const diverged = new Set(connected.map((c) => bodyText(c.ydoc))).size
+    // A document nobody had open can still be opened and edited (and saved) during the outage,
+    // on two instances at once; they diverge until Redis is back.
+    const late: TestClient[] = []
+    for (const i of [0, 1]) late.push(connectClient(cluster.instances[i]!.url, 'opened-during-outage', await testToken(`Late${i}`)))
+    clients.push(...late)
+    await waitFor(() => late.every((c) => c.provider.synced), 'documents open during the outage', 30_000)
+    late.forEach((client, i) => paragraphText(client.ydoc).insert(0, `late${i};`))
+    for (const client of late) await waitForSaved(client, 20_000)
+    expect(bodyText(late[0]!.ydoc)).toBe('late0;')
     await redis.start()
     await expectConverged(connected, typists, 'SCALE3 after the Redis restart')
+    await waitFor(() => bodyText(late[0]!.ydoc) === bodyText(late[1]!.ydoc), 'documents opened during the outage converge', 30_000)
+    // Each created its own first paragraph; both survive the merge.
+    expect(bodyText(late[0]!.ydoc)).toMatch(/^(late0;\nlate1;|late1;\nlate0;)$/)
     console.log(`[SCALE3] ${diverged} different texts across 6 clients during the outage; converged after Redis came back`)
     let back = await ready()
     for (let i = 0; i < 50 && back.status !== 200; i++) back = (await sleep(100), await ready())

@@ -14,7 +14,7 @@
  *   channel, the fix for #1151 (instances behind the requester applying a foreign delete set).
  */
 import { Redis } from '@hocuspocus/extension-redis'
-import { OutgoingMessage } from '@hocuspocus/server'
+import { OutgoingMessage, type afterLoadDocumentPayload, type afterUnloadDocumentPayload, type Document } from '@hocuspocus/server'
 import type { Logger } from '../log.ts'
 
 /** The Redis extension plus what the server needs around it. */
@@ -24,8 +24,41 @@ export interface RedisScaleOut {
   readonly identifier: string
   /** Resolves when Redis answers a PING within `timeoutMs`; rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>
+  /**
+   * Resolves once Redis answers, or rejects after `timeoutMs`. Awaited at start: the extension
+   * subscribes its reply channel once, at construction, and a subscription that failed then
+   * would break every document load for the life of the process.
+   */
+  connected(timeoutMs?: number): Promise<void>
   /** Disconnects from Redis. */
   close(): Promise<void>
+}
+
+/**
+ * The extension, able to open documents while Redis is down. Its `afterLoadDocument` subscribes
+ * and asks peers for their state over Redis, which fails after the client's retries when Redis is
+ * unreachable: no document could be opened during an outage. Here a document loaded then is
+ * served from the store alone (as on a single instance) and joins the others when Redis is back.
+ */
+class DegradableRedis extends Redis {
+  /** Documents loaded while Redis was unreachable, to subscribe once it is back. */
+  readonly unsubscribed = new Set<string>()
+
+  get reachable(): boolean {
+    return this.pub.status === 'ready' && this.sub.status === 'ready'
+  }
+
+  override async afterLoadDocument(payload: afterLoadDocumentPayload): Promise<void> {
+    if (this.reachable) return super.afterLoadDocument(payload)
+    // What the base hook does first, so messages reach the document once subscribed.
+    ;(this as unknown as { documents: Map<string, Document> }).documents.set(payload.documentName, payload.document)
+    this.unsubscribed.add(payload.documentName)
+  }
+
+  override async afterUnloadDocument(payload: afterUnloadDocumentPayload): Promise<void> {
+    if (!payload.instance.documents.has(payload.documentName)) this.unsubscribed.delete(payload.documentName)
+    return super.afterUnloadDocument(payload)
+  }
 }
 
 /** Connects to `url`; keys and channels start with `prefix`. */
@@ -33,7 +66,7 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
   const parsed = new URL(url)
   const identifier = `collab-${process.pid}-${Math.random().toString(36).slice(2, 10)}`
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0
-  const extension = new Redis({
+  const extension = new DegradableRedis({
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port: parsed.port ? Number(parsed.port) : 6379,
     prefix,
@@ -79,9 +112,20 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
   extension.sub.on('ready', () => {
     if (!subscriberWasDown) return
     subscriberWasDown = false
-    // ioredis resubscribes on reconnect; give the other instances a moment to do the same.
-    clearTimeout(resyncTimer)
-    resyncTimer = setTimeout(resync, 300)
+    // ioredis resubscribes what was subscribed; documents opened during the outage join now.
+    const joining = [...extension.unsubscribed]
+    extension.unsubscribed.clear()
+    Promise.all(joining.map((name) => extension.sub.subscribe(`${prefix}:${name}`))).then(
+      () => {
+        // Give the other instances a moment to resubscribe too, then exchange state.
+        clearTimeout(resyncTimer)
+        resyncTimer = setTimeout(resync, 300)
+      },
+      (error: unknown) => {
+        for (const name of joining) extension.unsubscribed.add(name)
+        log.warn({ err: error instanceof Error ? error.message : String(error) }, 'redis resubscribe failed; retried on the next reconnect')
+      },
+    )
   })
   return {
     extension,
@@ -93,6 +137,17 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
         await Promise.race([
           extension.pub.ping(),
           new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`redis did not answer PING in ${timeoutMs} ms`)), timeoutMs))),
+        ])
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+    async connected(timeoutMs = 10_000) {
+      let timer: NodeJS.Timeout | undefined
+      try {
+        await Promise.race([
+          extension.pub.ping(),
+          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`redis at ${parsed.host} did not answer within ${timeoutMs} ms`)), timeoutMs))),
         ])
       } finally {
         clearTimeout(timer)
