@@ -132,30 +132,21 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
     identifier,
     async ping(timeoutMs = 2_000) {
       if (extension.pub.status !== 'ready') throw new Error(`redis connection is ${extension.pub.status}`)
-      let timer: NodeJS.Timeout | undefined
-      try {
-        await Promise.race([
-          extension.pub.ping(),
-          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`redis did not answer PING in ${timeoutMs} ms`)), timeoutMs))),
-        ])
-      } finally {
-        clearTimeout(timer)
-      }
+      await pingWithin(extension, timeoutMs, `redis did not answer PING in ${timeoutMs} ms`)
     },
-    async connected(timeoutMs = 10_000) {
-      let timer: NodeJS.Timeout | undefined
-      try {
-        await Promise.race([
-          extension.pub.ping(),
-          new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`redis at ${parsed.host} did not answer within ${timeoutMs} ms`)), timeoutMs))),
-        ])
-      } finally {
-        clearTimeout(timer)
-      }
-    },
+    connected: (timeoutMs = 10_000) => pingWithin(extension, timeoutMs, `redis at ${parsed.host} did not answer within ${timeoutMs} ms`),
     async close() {
       clearTimeout(resyncTimer)
       await extension.onDestroy().catch(() => undefined)
     },
+  }
+}
+
+async function pingWithin(extension: Redis, timeoutMs: number, message: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([extension.pub.ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(message)), timeoutMs)))])
+  } finally {
+    clearTimeout(timer)
   }
 }
