@@ -1,13 +1,13 @@
 /**
- * Redis for tests: the shared local server (`REDIS_URL`, default redis://127.0.0.1:6379) with a
+ * Redis for tests: the shared local server (`TEST_REDIS_URL`, default redis://127.0.0.1:6379) with a
  * unique key prefix per test, or a private `redis-server` child on a free loopback port that a
  * test may kill and restart without disturbing anyone else.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import net from 'node:net'
 
-/** The shared Redis. Tests that need it fail (they do not skip) when it is down. */
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+/** The shared Redis (`TEST_REDIS_URL`). Tests that need it fail (they do not skip) when it is down. */
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 /** A key prefix no other test run uses. */
 export function uniqueRedisPrefix(label: string): string {

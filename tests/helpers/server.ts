@@ -47,7 +47,7 @@ export async function spawnTestServer(env: Record<string, string> = {}): Promise
   const dataDir = env.DATA_DIR ?? tempDataDir()
   const child = spawn(process.execPath, [path.join(root, 'server/cli/start.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...env },
+    env: { ...inheritedEnv(), PORT: '0', DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -83,6 +83,16 @@ export async function spawnTestServer(env: Record<string, string> = {}): Promise
       return exited
     },
   }
+}
+
+/**
+ * This process's environment minus the store and Redis settings: a test server uses PostgreSQL
+ * or Redis only when its test asks, never because the shell running the tests had them set
+ * (servers of unrelated tests would share a schema or a Redis prefix and see each other).
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _database, HISTORY_DATABASE_URL: _history, REDIS_URL: _redis, REDIS_PREFIX: _prefix, ...rest } = process.env
+  return rest
 }
 
 /** Mints a token with the test secret. */
