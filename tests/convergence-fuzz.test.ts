@@ -61,7 +61,7 @@ describe('convergence under faults', () => {
     cluster = undefined
   })
 
-  async function run(seed: number, size: FuzzSize): Promise<void> {
+  async function run(seed: number, size: FuzzSize, checkPresence: boolean): Promise<void> {
     const started = Date.now()
     const random = prng.create(seed)
     cluster = await startCluster({ count: 3, redisUrl: REDIS_URL, label: 'fuzz', env: { STORE_COMPACT_AFTER_UPDATES: '100' } })
@@ -73,6 +73,7 @@ describe('convergence under faults', () => {
       fuzzClients.push(client)
     }
     await waitFor(() => fuzzClients.every((c) => c.provider.synced), 'every client synced', 30_000)
+    fuzzClients.forEach((client, i) => client.provider.setAwarenessField('user', { name: `Fuzzer${i}` }))
 
     // Plans are drawn up front from the seed, so a seed always means the same edits and faults.
     const plans = fuzzClients.map(() => ({ random: prng.create(prng.int32(random, 0, 2 ** 31 - 1)), pauses: [] as number[] }))
@@ -157,15 +158,23 @@ describe('convergence under faults', () => {
     // The store.
     expect(bodySnapshot(await cluster.readStored(DOC)), `stored document (seed ${seed})`).toBe(expected)
     expect(bodyText(fuzzClients[0]!.ydoc).length).toBeGreaterThan(0)
+    if (checkPresence) {
+      // Presence heals too, across instances. Slowly: a client that reconnected ignores re-sent
+      // states whose awareness clock it has seen (y-protocols), so people reappear on their next
+      // renewal (every 15 s); hence only in the main run, not for every regression seed.
+      const users = (client: TestClient) =>
+        new Set([...client.provider.awareness!.getStates().values()].map((state) => (state.user as { name?: string } | undefined)?.name).filter(Boolean)).size
+      await waitFor(() => fuzzClients.every((c) => users(c) === size.clients), `every client sees all ${size.clients} users (seed ${seed})`, 45_000)
+    }
     console.log(
       `[CONV2] seed ${seed}: ${size.clients} clients x ${size.edits} edits (${JSON.stringify(counts)}), ${disconnects} disconnects, ` +
         `instance ${victim} killed after ${restartAfter} edits, converged in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     )
   }
 
-  async function runReportingSeed(seed: number, size: FuzzSize): Promise<void> {
+  async function runReportingSeed(seed: number, size: FuzzSize, checkPresence = false): Promise<void> {
     try {
-      await run(seed, size)
+      await run(seed, size, checkPresence)
     } catch (error) {
       console.error(`[CONV2] FAILED with seed ${seed} (${JSON.stringify(size)}): keep it in tests/fuzz-regressions.json; replay with SEED=${seed}`)
       throw error
@@ -174,7 +183,7 @@ describe('convergence under faults', () => {
 
   const seed = Number(process.env.SEED ?? Date.now() % 1_000_000_000)
   it(`[CONV2] ${SIZE.clients} clients x ${SIZE.edits} random edits over 3 instances with disconnects and an instance kill converge everywhere (seed ${seed})`, { timeout: LONG ? 1_800_000 : 180_000 }, () =>
-    runReportingSeed(seed, SIZE),
+    runReportingSeed(seed, SIZE, true),
   )
 
   it.each(regressions)(`[CONV2] regression seed $seed ($note)`, { timeout: 180_000 }, ({ seed: kept }) => runReportingSeed(kept, DEFAULT_SIZE))

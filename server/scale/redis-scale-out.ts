@@ -55,6 +55,11 @@ class DegradableRedis extends Redis {
     this.unsubscribed.add(payload.documentName)
   }
 
+  /** The extension's channel for `documentName` (its private `getKey`). */
+  documentChannel(documentName: string): string {
+    return `${this.configuration.prefix}:${documentName}`
+  }
+
   override async afterUnloadDocument(payload: afterUnloadDocumentPayload): Promise<void> {
     if (!payload.instance.documents.has(payload.documentName)) this.unsubscribed.delete(payload.documentName)
     return super.afterUnloadDocument(payload)
@@ -90,8 +95,8 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
     if (!instance) return
     for (const [name, document] of instance.documents) {
       const message = new OutgoingMessage(name).createSyncMessage().writeFirstSyncStepFor(document).toUint8Array()
-      // The extension's document channel is `${prefix}:${name}` and its frames start with our identifier.
-      extension.pub.publish(`${prefix}:${name}`, Buffer.concat([extension.messagePrefix, Buffer.from(message)])).catch((error: unknown) => {
+      // The extension's frames start with our identifier (its `messagePrefix`).
+      extension.pub.publish(extension.documentChannel(name), Buffer.concat([extension.messagePrefix, Buffer.from(message)])).catch((error: unknown) => {
         log.warn({ err: error instanceof Error ? error.message : String(error), document: name }, 'redis resync publish failed')
       })
     }
@@ -115,7 +120,7 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
     // ioredis resubscribes what was subscribed; documents opened during the outage join now.
     const joining = [...extension.unsubscribed]
     extension.unsubscribed.clear()
-    Promise.all(joining.map((name) => extension.sub.subscribe(`${prefix}:${name}`))).then(
+    Promise.all(joining.map((name) => extension.sub.subscribe(extension.documentChannel(name)))).then(
       () => {
         // Give the other instances a moment to resubscribe too, then exchange state.
         clearTimeout(resyncTimer)
