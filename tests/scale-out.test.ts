@@ -151,6 +151,7 @@ describe('scale-out on Redis', () => {
     await Promise.all(typists.map((t) => t.done))
     for (const client of connected) await waitForSaved(client, 20_000)
     const diverged = new Set(connected.map((c) => bodyText(c.ydoc))).size
+    expect(diverged, 'instances diverged while Redis was down (else this test proves nothing)').toBeGreaterThan(1)
     // A document nobody had open can still be opened and edited (and saved) during the outage,
     // on two instances at once; they diverge until Redis is back.
     const late: TestClient[] = []
