@@ -57,7 +57,10 @@ describe('store failure', () => {
     for (let i = 0; i < 20; i++) text.insert(text.length, `during${i};`)
     const during = 'before;' + Array.from({ length: 20 }, (_, i) => `during${i};`).join('')
     // Kept in memory: the other client on the same server gets every edit.
-    await waitFor(() => bodyText(watcher.ydoc) === during, 'the watcher sees the edits made during the outage')
+    await waitFor(() => bodyText(watcher.ydoc) === during, 'the watcher sees the edits made during the outage', 20_000).catch((error: unknown) => {
+      const status = (c: TestClient) => `socket ${c.socket.status}, synced ${c.provider.synced}, text ${JSON.stringify(bodyText(c.ydoc))}`
+      throw new Error(`${String(error)}\nwatcher: ${status(watcher)}\nwriter: ${status(writer)}\nserver log tail:\n${server.output().slice(-3000)}`)
+    })
     await waitFor(() => server.output().includes('store write failed'), 'a log line about the failed write', 20_000)
     const readiness = await probe(server, '/readyz')
     expect(readiness.status).toBe(503)

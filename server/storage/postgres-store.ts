@@ -156,6 +156,11 @@ export class PostgresStore implements DocumentStore {
   private async transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool.connect()
     let broken: Error | undefined
+    // A connection dropped while no query is running emits 'error' on the checked-out client (the
+    // pool only listens on idle ones); unheard, that event would crash the process. The pending or
+    // next query fails instead, and the writer retries the batch.
+    const onError = (error: Error) => (broken = error)
+    client.on('error', onError)
     try {
       await client.query('BEGIN')
       await work(client)
@@ -166,6 +171,7 @@ export class PostgresStore implements DocumentStore {
       })
       throw error
     } finally {
+      client.off('error', onError)
       // A connection that failed mid-transaction is discarded rather than reused.
       client.release(broken)
     }
