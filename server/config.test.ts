@@ -6,22 +6,25 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from './config.ts'
 
 describe('config', () => {
-  it('[OPS1] DATABASE_URL, REDIS_URL, REDIS_PREFIX and STORE_COMPACT_AFTER_UPDATES are read and defaulted', () => {
+  it('[OPS1] DATABASE_URL, REDIS_URL, REDIS_PREFIX, STORE_COMPACT_AFTER_UPDATES and SHUTDOWN_TIMEOUT_MS are read and defaulted', () => {
     const defaults = loadConfig({})
     expect(defaults.databaseUrl).toBeUndefined()
     expect(defaults.redisUrl).toBeUndefined()
     expect(defaults.redisPrefix).toBe('collab')
     expect(defaults.compactAfterUpdates).toBe(500)
+    expect(defaults.shutdownTimeoutMs).toBe(30_000)
     const set = loadConfig({
       DATABASE_URL: 'postgresql://app:pw@db.internal:5432/collab',
       REDIS_URL: 'rediss://cache.internal:6380/2',
       REDIS_PREFIX: 'prod:collab',
       STORE_COMPACT_AFTER_UPDATES: '50',
+      SHUTDOWN_TIMEOUT_MS: '5000',
     })
     expect(set.databaseUrl).toBe('postgresql://app:pw@db.internal:5432/collab')
     expect(set.redisUrl).toBe('rediss://cache.internal:6380/2')
     expect(set.redisPrefix).toBe('prod:collab')
     expect(set.compactAfterUpdates).toBe(50)
+    expect(set.shutdownTimeoutMs).toBe(5_000)
     // The history tables follow DATABASE_URL unless HISTORY_DATABASE_URL says otherwise.
     expect(set.historyDatabaseUrl).toBe(set.databaseUrl)
   })
@@ -32,6 +35,7 @@ describe('config', () => {
     [{ REDIS_URL: 'http://127.0.0.1:6379' }, /REDIS_URL must start with redis:\/\/ or rediss:\/\//],
     [{ REDIS_PREFIX: 'has spaces' }, /REDIS_PREFIX must be 1-64 characters/],
     [{ STORE_COMPACT_AFTER_UPDATES: '0' }, /STORE_COMPACT_AFTER_UPDATES must be an integer from 1/],
+    [{ SHUTDOWN_TIMEOUT_MS: 'soon' }, /SHUTDOWN_TIMEOUT_MS must be an integer/],
   ])('[OPS1] refuses %o with a clear error', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(message)
