@@ -17,6 +17,14 @@ async function probe(server: ChildServer, path: string): Promise<{ status: numbe
   return { status: response.status, body: (await response.json()) as Record<string, any> }
 }
 
+/** `retryInMs` of each "store write failed" pino line in a server's output, in order. */
+function retryDelays(output: string): number[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.includes('store write failed'))
+    .map((line) => (JSON.parse(line) as { retryInMs: number }).retryInMs)
+}
+
 /** A fresh schema and a proxy in front of PostgreSQL; `url` goes through the proxy. Registers cleanups. */
 async function proxiedDatabase(label: string, cleanups: (() => Promise<void>)[]): Promise<{ schema: TestSchema; proxy: TcpProxy; url: string }> {
   const schema = await createTestSchema(label)
@@ -73,6 +81,11 @@ describe('store failure', () => {
     // Not acknowledged: the client still counts its changes as unsaved, after a good while.
     await new Promise((resolve) => setTimeout(resolve, 1_500))
     expect(writer.provider.hasUnsyncedChanges).toBe(true)
+    // Retried with exponential backoff (100 ms doubling, capped at 5 s), one error line per attempt.
+    await waitFor(() => retryDelays(server.output()).length >= 3, 'three failed attempts logged', 20_000)
+    const delays = retryDelays(server.output())
+    expect(delays.slice(0, 3)).toEqual([100, 200, 400])
+    expect(Math.max(...delays)).toBeLessThanOrEqual(5_000)
 
     proxy.restore()
     await waitForSaved(writer, 30_000)
