@@ -20,7 +20,9 @@ import { createLogger, type Logger } from './log.ts'
 import type { DocumentStore } from './storage/document-store.ts'
 import { DurableWriter } from './storage/durable-writer.ts'
 import { persistence } from './storage/persistence.ts'
-import { SqliteStore } from './storage/sqlite-store.ts'
+import { openDocumentStore } from './storage/open-store.ts'
+import { handleReadiness, READY_PATH, storeWriteStatus } from './http/readiness.ts'
+import { redisScaleOut } from './scale/redis-scale-out.ts'
 import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
 import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
 import { createHttpFallbackEndpoint } from './transport/http-fallback-endpoint.ts'
@@ -43,7 +45,16 @@ export interface RunningServer {
 /** Starts a server for `config` and resolves once it accepts connections. */
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const authSecret = resolveAuthSecret(config.dataDir, config.authSecret)
-  const store = new SqliteStore(config.dataDir)
+  const store = await openDocumentStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })
+  // Several processes as one (REDIS_URL); its extension goes first (it sets priority 1000).
+  const scaleOut = config.redisUrl ? redisScaleOut(config.redisUrl, config.redisPrefix, log) : undefined
+  if (scaleOut) {
+    await scaleOut.connected().catch(async (error: unknown) => {
+      await scaleOut.close()
+      await store.close()
+      throw error
+    })
+  }
   const writer = new DurableWriter(store, log)
   // Accounts, roles and history share one database (SQLite by default, PostgreSQL when configured).
   const database = openFeatureDatabase(config.dataDir, config.historyDatabaseUrl)
@@ -69,7 +80,13 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   })
   const hocuspocus = new Hocuspocus({
     quiet: true,
-    extensions: [authentication(accounts.verify, accessPolicy), ...accounts.extensions, persistence(store, writer), ...apiFeatures.extensions],
+    extensions: [
+      ...(scaleOut ? [scaleOut.extension] : []),
+      authentication(accounts.verify, accessPolicy),
+      ...accounts.extensions,
+      persistence(store, writer, { compactAfterUpdates: config.compactAfterUpdates }),
+      ...apiFeatures.extensions,
+    ],
   })
   const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => accounts.authenticate(request) })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
@@ -92,7 +109,15 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         documents: hocuspocus.getDocumentsCount(),
         connections: websocket.sockets.size,
         httpSessions: httpFallback.sessions.size,
+        store: storeWriteStatus(writer),
       })
+    }
+    if (path === READY_PATH) {
+      handleReadiness(response, { store, writer, redis: scaleOut }).catch((error: unknown) => {
+        log.error({ err: error }, 'readiness check failed')
+        if (!response.headersSent) sendProblem(response, 500, 'internal', 'readiness check failed')
+      })
+      return
     }
     if (path === DEV_TOKEN_PATH) {
       if (!config.devTokens) return sendProblem(response, 404, 'not-found', 'development tokens are disabled (DEV_TOKENS=false)')
@@ -141,6 +166,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await database.close()
       // Unloading documents may still enqueue compactions; the log they fold is already durable.
       writer.stop()
+      await scaleOut?.close()
       websocket.terminateAll()
       yWebsocket.terminateAll()
       httpFallback.terminateAll()

@@ -54,6 +54,23 @@ export interface ServerConfig {
    * `undefined` unless `AUTH_ISSUER` is set.
    */
   externalIdentity: { jwksUrl?: string; issuer: string; audience: string } | undefined
+  /**
+   * PostgreSQL URL for documents (`postgres://` or `postgresql://`). `DATABASE_URL`; unset: the
+   * SQLite file in `dataDir`. Required for several instances (they must share one store).
+   */
+  databaseUrl: string | undefined
+  /** Redis URL (`redis://` or `rediss://`) that joins several instances into one. `REDIS_URL`; unset: one instance. */
+  redisUrl: string | undefined
+  /** Prefix of every Redis key and channel, so deployments can share a Redis. `REDIS_PREFIX`, default `collab`. */
+  redisPrefix: string
+  /** Fold a document's update log into a snapshot after this many appends. `STORE_COMPACT_AFTER_UPDATES`, default 500. */
+  compactAfterUpdates: number
+  /**
+   * Longest a graceful stop (SIGTERM/SIGINT) waits for pending writes before exiting with code 1
+   * (the store is down; those changes were never acknowledged, so clients still hold them).
+   * `SHUTDOWN_TIMEOUT_MS`, default 30 s.
+   */
+  shutdownTimeoutMs: number
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -85,6 +102,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionTokenTtlSeconds: readInteger(env, 'SESSION_TOKEN_TTL_S', 600, 3, 86_400),
     allowRegistration: readBoolean(env, 'ALLOW_REGISTRATION', true),
     externalIdentity: readExternalIdentity(env),
+    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: readPrefix(env, 'REDIS_PREFIX', 'collab'),
+    compactAfterUpdates: readInteger(env, 'STORE_COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
+    shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
   }
 }
 
@@ -141,4 +163,32 @@ function readSecret(env: Record<string, string | undefined>): string | undefined
   if (raw === undefined || raw === '') return undefined
   if (raw.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters long')
   return raw
+}
+
+function readUrl(env: Record<string, string | undefined>, name: string, protocols: readonly string[]): string | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be a URL like ${protocols[0]}//host:port/..., got "${redact(raw)}"`)
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${redact(raw)}"`)
+  }
+  if (!url.hostname) throw new ConfigError(`${name} has no host: "${redact(raw)}"`)
+  return raw
+}
+
+function readPrefix(env: Record<string, string | undefined>, name: string, fallback: string): string {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) throw new ConfigError(`${name} must be 1-64 characters of A-Z a-z 0-9 _ . : -, got "${raw}"`)
+  return raw
+}
+
+/** Hides a password in a URL quoted in an error message. */
+function redact(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@')
 }
