@@ -1,0 +1,7 @@
+/**
+ * Every suite, in the order `npm run bench` runs them.
+ */
+import type { Suite } from '../lib/suite.ts'
+import { fanout } from './fanout.ts'
+
+export const SUITES: Suite[] = [fanout]
