@@ -65,6 +65,8 @@ export interface StartOptions {
   env?: Record<string, string>
   /** Ours: reuse this data directory instead of a fresh one (and keep it on stop). */
   dataDir?: string
+  /** Ours: keep the fresh data directory on stop (the caller removes it). */
+  keepDataDir?: boolean
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[]
 }
@@ -83,7 +85,7 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
       ...options.env,
     })
     const token = await mintToken(BENCH_SECRET, { user: { id: 'bench', name: 'Bench' } })
-    return describe(kind, child, `ws://127.0.0.1:${child.port}/collab`, 'hocuspocus', token, options.dataDir ? undefined : dataDir, dataDir)
+    return describe(kind, child, `ws://127.0.0.1:${child.port}/collab`, 'hocuspocus', token, options.dataDir || options.keepDataDir ? undefined : dataDir, dataDir)
   }
   const script = kind === 'hocuspocus' ? 'bench/peers/bare-hocuspocus.ts' : 'bench/peers/y-websocket-server.ts'
   const child = await launch(path.join(ROOT, script), options.nodeArgs ?? [], { PORT: '0' })

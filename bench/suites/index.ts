@@ -3,5 +3,6 @@
  */
 import type { Suite } from '../lib/suite.ts'
 import { fanout } from './fanout.ts'
+import { trace } from './trace.ts'
 
-export const SUITES: Suite[] = [fanout]
+export const SUITES: Suite[] = [fanout, trace]
