@@ -59,7 +59,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     extensions: [authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],
   })
   const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => authenticateRequest(request, authSecret) })
-  const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
+  const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes, durableAck: config.durableAck })
   const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes })
   // Where WebSockets are blocked: the same Hocuspocus connections over SSE + POST.
   const httpFallback = createHttpFallbackEndpoint({

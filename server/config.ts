@@ -42,6 +42,12 @@ export interface ServerConfig {
    * fallback serves people behind proxies, and a whole office can share one address.
    */
   httpSessionsPerAddress: number
+  /**
+   * Whether WebSocket acknowledgements wait until the change is on disk (DUR2). `DURABLE_ACK`,
+   * default true. A benchmarking switch only, to measure what durability costs: `false` sends
+   * acknowledgements as soon as the change is in memory, so "saved" no longer means on disk.
+   */
+  durableAck: boolean
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -69,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     historyDatabaseUrl: env.HISTORY_DATABASE_URL || env.DATABASE_URL || undefined,
     webhookAllowPrivate: readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', true),
     httpSessionsPerAddress: readInteger(env, 'HTTP_SESSIONS_PER_ADDRESS', 256, 1, 1_000_000),
+    durableAck: readBoolean(env, 'DURABLE_ACK', true),
   }
 }
 

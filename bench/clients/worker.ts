@@ -29,6 +29,9 @@ interface BenchClient {
   destroy(): void
 }
 
+// y-websocket's provider adds a process 'exit' listener per instance; thousands are expected here.
+process.setMaxListeners(0)
+
 const clients = new Map<string, BenchClient>()
 /** Per client, per watched letter: arrival time of each keystroke. */
 const arrivals = new Map<string, Map<string, number[]>>()

@@ -4,5 +4,7 @@
 import type { Suite } from '../lib/suite.ts'
 import { fanout } from './fanout.ts'
 import { trace } from './trace.ts'
+import { manyDocs } from './many-docs.ts'
+import { memory } from './memory.ts'
 
-export const SUITES: Suite[] = [fanout, trace]
+export const SUITES: Suite[] = [fanout, manyDocs, trace, memory]
