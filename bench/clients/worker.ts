@@ -26,6 +26,8 @@ interface BenchClient {
   isSynced(): boolean
   /** Changes sent but not yet acknowledged (Hocuspocus only; y-websocket has no acknowledgement). */
   unsynced(): number
+  /** Calls `listener` whenever the count of unacknowledged changes changes (Hocuspocus only). */
+  onUnsynced(listener: (count: number) => void): void
   destroy(): void
 }
 
@@ -54,6 +56,7 @@ function connect(spec: ClientSpec): BenchClient {
       ydoc,
       isSynced: () => provider.synced,
       unsynced: () => provider.unsyncedChanges,
+      onUnsynced: (listener) => provider.on('unsyncedChanges', ({ number }: { number: number }) => listener(number)),
       destroy() {
         provider.destroy()
         socket.destroy()
@@ -67,6 +70,7 @@ function connect(spec: ClientSpec): BenchClient {
     ydoc,
     isSynced: () => provider.synced,
     unsynced: () => 0,
+    onUnsynced: () => {},
     destroy() {
       provider.destroy()
     },
@@ -145,11 +149,22 @@ async function handle(command: WorkerCommand): Promise<unknown> {
     case 'type': {
       // One timer chain per typist, each with its own phase so typists do not fire together.
       const sends = new Map<string, number[]>()
+      const acks = new Map<string, number[]>()
       await Promise.all(
         command.typists.map(async ({ key, letter }, index) => {
           const text = paragraphText(client(key).ydoc, true)!
           const times: number[] = []
           sends.set(key, times)
+          if (command.acks) {
+            // Every change sent so far is acknowledged when the count drops to zero.
+            const acked: number[] = []
+            acks.set(key, acked)
+            client(key).onUnsynced((count) => {
+              if (count !== 0) return
+              const t = now()
+              while (acked.length < times.length) acked.push(t)
+            })
+          }
           const phase = command.intervalMs > 0 ? (index / command.typists.length) * command.intervalMs : 0
           const start = performance.now() + phase
           for (let i = 0; i < command.count; i++) {
@@ -164,6 +179,10 @@ async function handle(command: WorkerCommand): Promise<unknown> {
           }
         }),
       )
+      if (command.acks) {
+        await until(() => command.typists.every(({ key }) => (acks.get(key)?.length ?? 0) >= command.count), 'acknowledgements', 60_000)
+        return { sends: Object.fromEntries(sends), acks: Object.fromEntries(acks) }
+      }
       return Object.fromEntries(sends)
     }
     case 'collect': {

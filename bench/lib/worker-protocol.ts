@@ -21,8 +21,11 @@ export type WorkerCommand =
   | { cmd: 'prepare'; creators: string[]; waiters: string[]; timeoutMs?: number }
   /** Starts recording arrival times of `letters` inserted at these clients. */
   | { cmd: 'watch'; keys: string[]; letters: string[] }
-  /** Each typist appends `count` letters, every `intervalMs` (0: one per event-loop turn); returns send times per key. */
-  | { cmd: 'type'; typists: { key: string; letter: string }[]; count: number; intervalMs: number }
+  /**
+   * Each typist appends `count` letters, every `intervalMs` (0: one per event-loop turn); returns
+   * send times per key, or with `acks` `{sends, acks}` where acks are the acknowledgement times.
+   */
+  | { cmd: 'type'; typists: { key: string; letter: string }[]; count: number; intervalMs: number; acks?: boolean }
   /** Arrival times recorded so far, per key and letter. */
   | { cmd: 'collect'; keys: string[] }
   /** Resolves true once every key has `count` arrivals of `letter`, false at the timeout. */

@@ -6,5 +6,6 @@ import { fanout } from './fanout.ts'
 import { trace } from './trace.ts'
 import { manyDocs } from './many-docs.ts'
 import { memory } from './memory.ts'
+import { durability } from './durability.ts'
 
-export const SUITES: Suite[] = [fanout, manyDocs, trace, memory]
+export const SUITES: Suite[] = [fanout, manyDocs, trace, memory, durability]
