@@ -14,6 +14,9 @@ import { processCpuMs, processRssBytes } from './proc-stats.ts'
 /** Repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
+/** Checkout whose server is "ours": this one, or `BENCH_OURS_ROOT` to measure another build with this harness. */
+export const OURS_ROOT = path.resolve(process.env.BENCH_OURS_ROOT ?? ROOT)
+
 /** The servers compared. */
 export type ServerKind = 'ours' | 'hocuspocus' | 'y-websocket'
 
@@ -75,7 +78,7 @@ export interface StartOptions {
 export async function startServer(kind: ServerKind, options: StartOptions = {}): Promise<BenchServer> {
   if (kind === 'ours') {
     const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'collab-bench-'))
-    const child = await launch(path.join(ROOT, 'server/cli/start.ts'), options.nodeArgs ?? [], {
+    const child = await launch(path.join(OURS_ROOT, 'server/cli/start.ts'), options.nodeArgs ?? [], {
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

@@ -7,5 +7,6 @@ import { trace } from './trace.ts'
 import { manyDocs } from './many-docs.ts'
 import { memory } from './memory.ts'
 import { durability } from './durability.ts'
+import { scaleOut } from './scale-out.ts'
 
-export const SUITES: Suite[] = [fanout, manyDocs, trace, memory, durability]
+export const SUITES: Suite[] = [fanout, manyDocs, trace, memory, durability, scaleOut]
