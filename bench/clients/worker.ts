@@ -250,6 +250,23 @@ async function handle(command: WorkerCommand): Promise<unknown> {
       await until(() => c.unsynced() === 0, 'acknowledgements', command.timeoutMs)
       return now()
     }
+    case 'seed': {
+      // Paragraphs of text in one transaction, as an imported document would arrive.
+      const { ydoc } = client(command.key)
+      const body = ydoc.getXmlFragment('default')
+      ydoc.transact(() => {
+        const paragraphs = Array.from({ length: command.paragraphs }, (_, i) => {
+          const paragraph = new Y.XmlElement('paragraph')
+          const text = new Y.XmlText()
+          text.insert(0, `${i + 1}. ${command.text}`)
+          paragraph.insert(0, [text])
+          return paragraph
+        })
+        body.insert(body.length, paragraphs)
+      })
+      await until(() => client(command.key).unsynced() === 0, 'seed acknowledged', 60_000)
+      return null
+    }
     case 'text': {
       return paragraphText(client(command.key).ydoc, false)?.toString() ?? ''
     }

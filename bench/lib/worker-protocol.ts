@@ -36,6 +36,8 @@ export type WorkerCommand =
   | { cmd: 'waitText'; key: string; expected: string; timeoutMs: number }
   /** Resolves with the time client `key` has every change acknowledged. */
   | { cmd: 'waitAcked'; key: string; timeoutMs: number }
+  /** Appends `paragraphs` paragraphs of `text` to client `key`'s body; resolves once acknowledged. */
+  | { cmd: 'seed'; key: string; paragraphs: number; text: string }
   /** Client `key`'s paragraph text. */
   | { cmd: 'text'; key: string }
   /** CPU used since the last reset, and RSS. */

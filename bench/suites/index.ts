@@ -8,5 +8,6 @@ import { manyDocs } from './many-docs.ts'
 import { memory } from './memory.ts'
 import { durability } from './durability.ts'
 import { scaleOut } from './scale-out.ts'
+import { browser } from './browser.ts'
 
-export const SUITES: Suite[] = [fanout, manyDocs, trace, memory, durability, scaleOut]
+export const SUITES: Suite[] = [fanout, manyDocs, trace, memory, durability, scaleOut, browser]

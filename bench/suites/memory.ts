@@ -19,13 +19,13 @@ interface MemoryRow {
   documents: { count: number; rssMB: number; perDocumentKB: number; baselineMB: number }
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 3_000))
 
 export const memory: Suite = {
   name: 'memory',
   title: '4. Memory: idle connections and loaded documents',
   async run({ profile, servers, log }) {
-    const { idleConnections, loadedDocuments, documentsForIdle } = profile.memory
+    const { idleConnections, loadedDocuments, documentsForIdle, settleMs } = profile.memory
+    const settle = () => new Promise((resolve) => setTimeout(resolve, settleMs))
     const rows: MemoryRow[] = []
     for (const kind of servers) {
       const pool = new WorkerPool(profile.readerWorkers + 1)
@@ -83,7 +83,7 @@ export const memory: Suite = {
     const ours = rows.find((r) => r.server === 'ours')
     const markdown = [
       '',
-      `Idle connections: ${documentsForIdle} documents are opened first (one client each; that RSS is the baseline), then idle clients join them round-robin; KB per connection = (RSS − baseline) / added connections, after 3 s of quiet. RSS is the server process's VmRSS (no forced GC).`,
+      `Idle connections: ${documentsForIdle} documents are opened first (one client each; that RSS is the baseline), then idle clients join them round-robin; KB per connection = (RSS − baseline) / added connections, after ${settleMs / 1000} s of quiet. RSS is the server process's VmRSS (no forced GC).`,
       '',
       ...table(
         ['server', 'baseline MB', ...idleConnections.flatMap((c) => [`RSS at ${c.toLocaleString('en-US')} MB`, `KB/connection at ${c.toLocaleString('en-US')}`]), ...idleConnections.map((c) => `ours/peer KB at ${c.toLocaleString('en-US')}`)],
