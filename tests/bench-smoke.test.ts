@@ -44,7 +44,7 @@ describe('benchmark harness', () => {
 
       const results = JSON.parse(fs.readFileSync(path.join(out, 'smoke.json'), 'utf8'))
       expect(results.servers).toEqual(['ours', 'hocuspocus', 'y-websocket'])
-      expect(Object.keys(results.suites).sort()).toEqual(['browser', 'durability', 'fanout', 'many-docs', 'memory', 'scale-out', 'trace'])
+      expect(Object.keys(results.suites).sort()).toEqual(['browser', 'durability', 'fanout', 'http-fallback', 'many-docs', 'memory', 'scale-out', 'trace'])
       for (const [name, suite] of Object.entries<{ error?: string }>(results.suites)) expect(suite.error, name).toBeUndefined()
       const { fanout, trace, memory, durability, browser } = results.suites
       const manyDocs = results.suites['many-docs']
@@ -95,6 +95,12 @@ describe('benchmark harness', () => {
       if (two.available) expectLatency(two.latency.allReaders, 'scale-out, two instances')
       for (const row of browser.data.rows) expectLatency(row.latency, `browser ${row.paragraphs} paragraphs`)
       expect(browser.data.offlineOpenMs).toBeGreaterThan(0)
+      const fallback = results.suites['http-fallback'].data
+      expect(fallback.results.map((r: { transport: string }) => r.transport)).toEqual(['websocket', 'http'])
+      for (const row of fallback.results) {
+        expect(row.latencyMs.p50, row.transport).toBeGreaterThan(0)
+        expect(row.bytesPerEdit.total, row.transport).toBeGreaterThan(0)
+      }
 
       const markdown = fs.readFileSync(path.join(out, 'smoke.md'), 'utf8')
       expect(markdown).toContain('Machine:')

@@ -16,6 +16,7 @@ export interface Profile {
   durability: { readers: number; keystrokes: number; intervalMs: number; traceLimit: number | null }
   scaleOut: { readers: number; keystrokes: number; intervalMs: number }
   browser: { paragraphs: number[]; keystrokes: number; remoteIntervalMs: number }
+  httpFallback: { edits: number; receivers: number }
 }
 
 export const PROFILES: Record<Profile['name'], Profile> = {
@@ -29,6 +30,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     durability: { readers: 2, keystrokes: 15, intervalMs: 50, traceLimit: 1_000 },
     scaleOut: { readers: 2, keystrokes: 10, intervalMs: 50 },
     browser: { paragraphs: [50], keystrokes: 10, remoteIntervalMs: 100 },
+    httpFallback: { edits: 20, receivers: 2 },
   },
   default: {
     name: 'default',
@@ -40,6 +42,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     durability: { readers: 10, keystrokes: 200, intervalMs: 100, traceLimit: 50_000 },
     scaleOut: { readers: 20, keystrokes: 100, intervalMs: 100 },
     browser: { paragraphs: [100, 1000, 5000], keystrokes: 100, remoteIntervalMs: 100 },
+    httpFallback: { edits: 300, receivers: 4 },
   },
   full: {
     name: 'full',
@@ -51,5 +54,6 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     durability: { readers: 10, keystrokes: 500, intervalMs: 100, traceLimit: null },
     scaleOut: { readers: 50, keystrokes: 300, intervalMs: 100 },
     browser: { paragraphs: [100, 1000, 5000], keystrokes: 300, remoteIntervalMs: 100 },
+    httpFallback: { edits: 1000, receivers: 4 },
   },
 }

@@ -9,5 +9,6 @@ import { memory } from './memory.ts'
 import { durability } from './durability.ts'
 import { scaleOut } from './scale-out.ts'
 import { browser } from './browser.ts'
+import { httpFallback } from './http-fallback.ts'
 
-export const SUITES: Suite[] = [fanout, manyDocs, trace, memory, durability, scaleOut, browser]
+export const SUITES: Suite[] = [fanout, manyDocs, trace, memory, durability, scaleOut, browser, httpFallback]
