@@ -7,6 +7,7 @@
  *   npm run bench -- --profile smoke           # seconds; what the test suite runs
  *   npm run bench -- --servers ours,y-websocket
  *   npm run bench -- --conditions "quiet machine"   # recorded with the results
+ *   npm run bench -- --only fanout --cpu-prof /tmp/prof   # a V8 CPU profile of every instance of ours
  *
  * Writes bench/results/<date>[-<profile>][-<suites>].json and .md, and SVG plots beside them.
  */
@@ -27,8 +28,10 @@ const { values } = parseArgs({
     out: { type: 'string', default: path.join(ROOT, 'bench', 'results') },
     conditions: { type: 'string', default: process.env.BENCH_CONDITIONS ?? '' },
     name: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 })
+if (values['cpu-prof']) process.env.BENCH_CPU_PROF_DIR = path.resolve(values['cpu-prof'])
 
 const profile: Profile | undefined = PROFILES[values.profile as Profile['name']]
 if (!profile) throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(', ')}`)

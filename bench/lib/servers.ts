@@ -78,7 +78,9 @@ export interface StartOptions {
 export async function startServer(kind: ServerKind, options: StartOptions = {}): Promise<BenchServer> {
   if (kind === 'ours') {
     const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'collab-bench-'))
-    const child = await launch(path.join(OURS_ROOT, 'server/cli/start.ts'), options.nodeArgs ?? [], {
+    // `npm run bench -- --cpu-prof DIR` profiles every instance of ours (a .cpuprofile per process, written on exit).
+    const profiling = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []
+    const child = await launch(path.join(OURS_ROOT, 'server/cli/start.ts'), [...profiling, ...(options.nodeArgs ?? [])], {
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
