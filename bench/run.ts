@@ -19,6 +19,7 @@ import { PROFILES, type Profile } from './lib/profiles.ts'
 import { ROOT, type ServerKind } from './lib/servers.ts'
 import type { Suite } from './lib/suite.ts'
 import { SUITES } from './suites/index.ts'
+import { targetsTable } from './lib/targets.ts'
 
 const { values } = parseArgs({
   options: {
@@ -103,6 +104,7 @@ const header = [
   `Total run time ${summary.totalSeconds} s.`,
   '',
 ]
-fs.writeFileSync(path.join(values.out, `${base}.md`), [...header, ...markdown].join('\n'))
+const targets = ['## Targets: where we stand', '', ...targetsTable(results), '']
+fs.writeFileSync(path.join(values.out, `${base}.md`), [...header, ...targets, ...markdown].join('\n'))
 log(`results: ${path.join(values.out, `${base}.md`)} (+ .json, ${plots.length} plots)`)
 process.exit(Object.values(results).some((r) => r.error) ? 1 : 0)
