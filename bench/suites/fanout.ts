@@ -17,6 +17,8 @@ interface FanoutRow {
   mode: 'human' | 'full-speed'
   latency: TypingResult
   serverCpuPercent: number
+  /** Server CPU time per keystroke, ms: robust to a busy machine, unlike latency. */
+  serverCpuMsPerKeystroke: number
   serverRssMB: number
   clients: ClientCpu
 }
@@ -53,7 +55,7 @@ export const fanout: Suite = {
               const latency = await typeAndMeasure(room, letter, count, interval)
               const serverCpu = cpu.stop()
               const clients = await pool.cpu()
-              rows.push({ server: kind, readers: n, mode, latency, serverCpuPercent: serverCpu.cpuPercent, serverRssMB: Math.round(server.rssBytes() / 1e5) / 10, clients })
+              rows.push({ server: kind, readers: n, mode, latency, serverCpuPercent: serverCpu.cpuPercent, serverCpuMsPerKeystroke: Math.round((serverCpu.cpuMs / count) * 100) / 100, serverRssMB: Math.round(server.rssBytes() / 1e5) / 10, clients })
               log(
                 `fanout: ${kind}, ${n} readers, ${mode}: p50 ${latency.allReaders.p50} ms, p99 ${latency.allReaders.p99} ms (server CPU ${serverCpu.cpuPercent}%, busiest client worker ${clients.maxCpuPercent}%)`,
               )
@@ -78,19 +80,23 @@ export const fanout: Suite = {
           : `**Full speed** (${fullSpeedKeystrokes} keystrokes, one per event-loop turn of the writer, not waiting for arrival).`,
         '',
       )
-      const peerColumns = servers.filter((s) => s !== 'ours').flatMap((peer) => [`ours/${peer} p50`, `ours/${peer} p99`])
+      const peerColumns = servers.filter((s) => s !== 'ours').flatMap((peer) => [`ours/${peer} p50`, `ours/${peer} p99`, `ours/${peer} CPU per keystroke`])
       markdown.push(
         ...table(
-          ['readers', 'server', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'server CPU %', 'server RSS MB', 'busiest client worker CPU %', ...peerColumns],
+          ['readers', 'server', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'server CPU %', 'server CPU ms per keystroke', 'server RSS MB', 'busiest client worker CPU %', ...peerColumns],
           rows
             .filter((r) => r.mode === mode)
             .map((r) => {
               const ratios = servers
                 .filter((s) => s !== 'ours')
                 .flatMap((peer) => {
-                  if (r.server !== 'ours') return ['', '']
+                  if (r.server !== 'ours') return ['', '', '']
                   const other = find(peer, r.readers, mode)
-                  return [times(ratio(r.latency.allReaders.p50, other?.latency.allReaders.p50)), times(ratio(r.latency.allReaders.p99, other?.latency.allReaders.p99))]
+                  return [
+                    times(ratio(r.latency.allReaders.p50, other?.latency.allReaders.p50)),
+                    times(ratio(r.latency.allReaders.p99, other?.latency.allReaders.p99)),
+                    times(ratio(r.serverCpuMsPerKeystroke, other?.serverCpuMsPerKeystroke)),
+                  ]
                 })
               return [
                 r.readers,
@@ -100,6 +106,7 @@ export const fanout: Suite = {
                 r.latency.allReaders.max,
                 r.latency.lost,
                 r.serverCpuPercent,
+                r.serverCpuMsPerKeystroke,
                 r.serverRssMB,
                 r.clients.maxCpuPercent,
                 ...ratios,

@@ -33,6 +33,8 @@ interface TraceRow {
   storedMatches: boolean
   storedBytes: number | null
   serverCpuPercent: number
+  /** Server CPU time per edit, µs. */
+  serverCpuUsPerEdit: number
   serverRssMB: number
   /** Ours: cold open of the stored document in fresh server processes, ms (median of 3). */
   coldOpenMs: number | null
@@ -101,6 +103,7 @@ export const trace: Suite = {
           storedMatches,
           storedBytes,
           serverCpuPercent: serverCpu.cpuPercent,
+          serverCpuUsPerEdit: Math.round((serverCpu.cpuMs * 1000) / edits),
           serverRssMB,
           coldOpenMs,
           freshClientSyncMs,
@@ -125,7 +128,7 @@ export const trace: Suite = {
       `${edits.toLocaleString('en-US')} transactions${limit === null ? ' (the whole trace)' : ` (the first ${edits.toLocaleString('en-US')})`}, one per keystroke, typed by one client as fast as it can (yielding to its event loop every 100), received by a second client. "stored" is the SQLite store read after shutdown for ours, and a fresh client's copy for the in-memory peers; both must equal the trace text exactly.`,
       '',
       ...table(
-        ['server', 'edits/s end to end', 'replicated s', 'typed s', 'all acknowledged (durable) s', 'replica = text', 'stored = text', 'server CPU %', 'server RSS MB', 'fresh client sync ms', 'ours/peer edits/s'],
+        ['server', 'edits/s end to end', 'replicated s', 'typed s', 'all acknowledged (durable) s', 'replica = text', 'stored = text', 'server CPU %', 'server CPU µs per edit', 'server RSS MB', 'fresh client sync ms', 'ours/peer edits/s', 'ours/peer CPU per edit'],
         rows.map((r) => [
           SERVER_LABELS[r.server],
           r.editsPerSecond,
@@ -135,9 +138,11 @@ export const trace: Suite = {
           r.readerMatches ? 'yes' : 'NO',
           r.storedMatches ? 'yes' : 'NO',
           r.serverCpuPercent,
+          r.serverCpuUsPerEdit,
           r.serverRssMB,
           r.freshClientSyncMs,
           r.server === 'ours' ? '' : times(ratio(ours?.editsPerSecond, r.editsPerSecond)),
+          r.server === 'ours' ? '' : times(ratio(ours?.serverCpuUsPerEdit, r.serverCpuUsPerEdit)),
         ]),
       ),
       '',
