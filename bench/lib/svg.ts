@@ -26,7 +26,7 @@ const COLOURS = ['#d62728', '#1f77b4', '#2ca02c', '#ff7f0e', '#9467bd']
 export function lineChart(options: ChartOptions): string {
   const width = options.width ?? 640
   const height = options.height ?? 400
-  const margin = { left: 70, right: 20, top: 40, bottom: 80 }
+  const margin = { left: 70, right: 34, top: 40, bottom: 80 }
   const plotW = width - margin.left - margin.right
   const plotH = height - margin.top - margin.bottom
   const all = options.series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y))
