@@ -7,9 +7,10 @@
  * it. All traffic passes through a byte-counting TCP relay, so "bytes per edit" includes HTTP
  * headers, SSE framing, base64 and WebSocket framing: everything a network would carry.
  *
- *   node bench/http-fallback.ts [--edits 300] [--receivers 4]
+ *   node bench/http-fallback.ts [--edits 300] [--receivers 4] [--json]
  *
- * Writes bench/results/http-fallback-<date>.json and .md.
+ * Writes bench/results/http-fallback-<date>.json and .md; with `--json` prints the summary as one
+ * `BENCH_RESULT` line instead (how `npm run bench -- --only http-fallback` runs it).
  */
 import fs from 'node:fs'
 import net from 'node:net'
@@ -24,7 +25,9 @@ import { mintToken } from '../server/auth/tokens.ts'
 import { loadConfig } from '../server/config.ts'
 import { createLogger } from '../server/log.ts'
 
-const { values } = parseArgs({ options: { edits: { type: 'string', default: '300' }, receivers: { type: 'string', default: '4' } } })
+const { values } = parseArgs({
+  options: { edits: { type: 'string', default: '300' }, receivers: { type: 'string', default: '4' }, json: { type: 'boolean', default: false } },
+})
 const EDITS = Number(values.edits)
 const RECEIVERS = Number(values.receivers)
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123456789'
@@ -165,6 +168,10 @@ const summary = {
   setup: `loopback, 1 writer + ${RECEIVERS} readers, ${EDITS} sequential 1-character edits, bytes counted by a TCP relay (all headers and framing included)`,
   results,
   ratio: { p50: Math.round((http.latencyMs.p50 / ws.latencyMs.p50) * 100) / 100, bytesPerEdit: Math.round((http.bytesPerEdit.total / ws.bytesPerEdit.total) * 100) / 100 },
+}
+if (values.json) {
+  console.log(`BENCH_RESULT ${JSON.stringify(summary)}`)
+  process.exit(0)
 }
 fs.writeFileSync(path.join(outDir, `http-fallback-${date}.json`), `${JSON.stringify(summary, null, 2)}\n`)
 const table = [

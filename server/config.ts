@@ -71,6 +71,12 @@ export interface ServerConfig {
    * `SHUTDOWN_TIMEOUT_MS`, default 30 s.
    */
   shutdownTimeoutMs: number
+  /**
+   * Whether WebSocket acknowledgements wait until the change is on disk (DUR2). `DURABLE_ACK`,
+   * default true. A benchmarking switch only, to measure what durability costs: `false` sends
+   * acknowledgements as soon as the change is in memory, so "saved" no longer means on disk.
+   */
+  durableAck: boolean
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -107,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisPrefix: readPrefix(env, 'REDIS_PREFIX', 'collab'),
     compactAfterUpdates: readInteger(env, 'STORE_COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    durableAck: readBoolean(env, 'DURABLE_ACK', true),
   }
 }
 

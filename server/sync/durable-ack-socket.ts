@@ -29,10 +29,16 @@ export class DurableAckSocket implements WebSocketLike {
 
   private readonly socket: AckTransport
   private readonly writer: DurableWriter
+  private readonly durable: boolean
 
-  constructor(socket: AckTransport, writer: DurableWriter) {
+  /**
+   * `options.durable` (default true) set to false passes acknowledgements straight through, as
+   * stock Hocuspocus does: only for measuring what durability costs (`DURABLE_ACK=false`).
+   */
+  constructor(socket: AckTransport, writer: DurableWriter, options: { durable?: boolean } = {}) {
     this.socket = socket
     this.writer = writer
+    this.durable = options.durable ?? true
   }
 
   get readyState(): number {
@@ -40,7 +46,7 @@ export class DurableAckSocket implements WebSocketLike {
   }
 
   send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-    if (data instanceof Uint8Array && isSyncStatus(data)) {
+    if (this.durable && data instanceof Uint8Array && isSyncStatus(data)) {
       // Capture the durability target now: later writes must not delay this acknowledgement.
       const durable = this.writer.whenDurable()
       this.acknowledgements = this.acknowledgements

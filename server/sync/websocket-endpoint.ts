@@ -20,6 +20,8 @@ export interface WebSocketEndpointOptions {
   log: Logger
   /** Largest accepted message; bigger ones close the socket with 1009. */
   maxMessageBytes: number
+  /** Acknowledge only durable changes (default true; `false` is a benchmarking switch, see `DURABLE_ACK`). */
+  durableAck?: boolean
 }
 
 /** Accepts upgrades and feeds their messages to Hocuspocus. */
@@ -42,7 +44,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
 
   server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     sockets.add(socket)
-    const connection = hocuspocus.handleConnection(new DurableAckSocket(socket, writer), toFetchRequest(request))
+    const connection = hocuspocus.handleConnection(new DurableAckSocket(socket, writer, { durable: options.durableAck ?? true }), toFetchRequest(request))
     socket.on('message', (data, isBinary) => {
       if (!isBinary) {
         socket.close(CLOSE_CODES.malformedMessage.code, `${CLOSE_CODES.malformedMessage.reason}: text frames are not part of the protocol`)

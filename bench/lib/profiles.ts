@@ -1,0 +1,59 @@
+/**
+ * Size profiles: `smoke` (seconds; what `npm test` runs), `default` (the published figures, about
+ * 20 minutes on 2 cores) and `full` (more samples).
+ */
+
+/** Sizes every suite reads. */
+export interface Profile {
+  name: 'smoke' | 'default' | 'full'
+  /** Client worker processes for readers (the writer always has its own). */
+  readerWorkers: number
+  fanout: { readers: number[]; humanKeystrokes: number; humanIntervalMs: number; fullSpeedKeystrokes: number }
+  manyDocs: { documents: number; keystrokesPerClient: number; intervalMs: number }
+  /** Trace transactions to replay (`null`: all 259,778). */
+  trace: { limit: number | null }
+  memory: { idleConnections: number[]; loadedDocuments: number; documentsForIdle: number; settleMs: number }
+  durability: { readers: number; keystrokes: number; intervalMs: number; traceLimit: number | null }
+  scaleOut: { readers: number; keystrokes: number; intervalMs: number }
+  browser: { paragraphs: number[]; keystrokes: number; remoteIntervalMs: number }
+  httpFallback: { edits: number; receivers: number }
+}
+
+export const PROFILES: Record<Profile['name'], Profile> = {
+  smoke: {
+    name: 'smoke',
+    readerWorkers: 2,
+    fanout: { readers: [4], humanKeystrokes: 15, humanIntervalMs: 50, fullSpeedKeystrokes: 40 },
+    manyDocs: { documents: 10, keystrokesPerClient: 8, intervalMs: 100 },
+    trace: { limit: 2_000 },
+    memory: { idleConnections: [40], loadedDocuments: 20, documentsForIdle: 4, settleMs: 500 },
+    durability: { readers: 2, keystrokes: 15, intervalMs: 50, traceLimit: 1_000 },
+    scaleOut: { readers: 2, keystrokes: 10, intervalMs: 50 },
+    browser: { paragraphs: [50], keystrokes: 10, remoteIntervalMs: 100 },
+    httpFallback: { edits: 20, receivers: 2 },
+  },
+  default: {
+    name: 'default',
+    readerWorkers: 4,
+    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 100, humanIntervalMs: 100, fullSpeedKeystrokes: 300 },
+    manyDocs: { documents: 1000, keystrokesPerClient: 20, intervalMs: 1000 },
+    trace: { limit: null },
+    memory: { idleConnections: [1000, 10000], loadedDocuments: 1000, documentsForIdle: 100, settleMs: 3000 },
+    durability: { readers: 10, keystrokes: 200, intervalMs: 100, traceLimit: 50_000 },
+    scaleOut: { readers: 20, keystrokes: 100, intervalMs: 100 },
+    browser: { paragraphs: [100, 1000, 5000], keystrokes: 100, remoteIntervalMs: 100 },
+    httpFallback: { edits: 300, receivers: 4 },
+  },
+  full: {
+    name: 'full',
+    readerWorkers: 4,
+    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 300, humanIntervalMs: 100, fullSpeedKeystrokes: 1000 },
+    manyDocs: { documents: 1000, keystrokesPerClient: 60, intervalMs: 1000 },
+    trace: { limit: null },
+    memory: { idleConnections: [1000, 5000, 10000], loadedDocuments: 2000, documentsForIdle: 100, settleMs: 3000 },
+    durability: { readers: 10, keystrokes: 500, intervalMs: 100, traceLimit: null },
+    scaleOut: { readers: 50, keystrokes: 300, intervalMs: 100 },
+    browser: { paragraphs: [100, 1000, 5000], keystrokes: 300, remoteIntervalMs: 100 },
+    httpFallback: { edits: 1000, receivers: 4 },
+  },
+}

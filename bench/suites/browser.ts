@@ -1,0 +1,155 @@
+/**
+ * Browser: keystroke-to-paint latency in Chromium (our editor, ours only: the peers have no
+ * client) in documents of 100, 1,000 and 5,000 paragraphs, with and without a remote typist, and
+ * the initial open time of the largest document from IndexedDB while offline.
+ *
+ * Keystroke-to-paint: a capturing keydown listener notes the event's time; the next animation
+ * frame posts a message, which runs once that frame is painted; the difference is the latency.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core'
+import fs from 'node:fs'
+import { table } from '../lib/markdown.ts'
+import { startServer } from '../lib/servers.ts'
+import { round, summarize, type Summary } from '../lib/stats.ts'
+import type { Suite } from '../lib/suite.ts'
+import { WorkerPool } from '../lib/workers.ts'
+
+/** The launch flags of tests/helpers/browser.ts. */
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+interface BrowserRow {
+  paragraphs: number
+  remoteTypist: boolean
+  latency: Summary
+  /** Keydown to the next frame's start (input handling and editor update only). */
+  toFrame: Summary
+}
+
+const PARAGRAPH = 'The quick brown fox jumps over the lazy dog, and the dog, unbothered, sleeps on.'
+
+type CollabWindow = {
+  collab?: { view: { state: { doc: { childCount: number } } }; local: { flushed: boolean } }
+  keyLatencies?: number[]
+  /** Keydown to the start of the next frame: the input handled and the editor updated, before layout and paint. */
+  keyToFrame?: number[]
+  openedAt?: number
+}
+
+export const browser: Suite = {
+  name: 'browser',
+  title: '7. Browser: keystroke to paint, and opening offline (ours)',
+  async run({ profile, log }) {
+    const { paragraphs: sizes, keystrokes, remoteIntervalMs } = profile.browser
+    const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+    if (!fs.existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath} (set CHROMIUM_PATH)`)
+    const server = await startServer('ours')
+    const pool = new WorkerPool(1)
+    const [worker] = pool.workers
+    let chrome: Browser | null = null
+    const rows: BrowserRow[] = []
+    let offlineOpenMs: number | null = null
+    try {
+      chrome = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true })
+      const httpUrl = `http://127.0.0.1:${server.port}`
+      for (const size of sizes) {
+        const doc = `paragraphs-${size}`
+        await worker!.call({ cmd: 'open', clients: [{ key: doc, protocol: 'hocuspocus', url: server.wsUrl, doc, token: server.token }] })
+        await worker!.call({ cmd: 'seed', key: doc, paragraphs: size, text: PARAGRAPH })
+        const context = await chrome.newContext()
+        const page = await context.newPage()
+        await page.goto(`${httpUrl}/?doc=${doc}&token=${server.token}`)
+        await page.waitForFunction((n) => ((window as CollabWindow).collab?.view.state.doc.childCount ?? 0) >= n, size, { timeout: 120_000 })
+        await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'saved', undefined, { timeout: 60_000 })
+        await installProbe(page)
+        await page.click('.ProseMirror')
+        await page.keyboard.press('Control+End')
+        for (const remoteTypist of [false, true]) {
+          log(`browser: ${size} paragraphs, ${remoteTypist ? 'with' : 'without'} a remote typist: ${keystrokes} keystrokes`)
+          await page.evaluate(() => {
+            ;(window as CollabWindow).keyLatencies = []
+            ;(window as CollabWindow).keyToFrame = []
+          })
+          const remote = remoteTypist
+            ? worker!.call({ cmd: 'type', typists: [{ key: doc, letter: 'r' }], count: Math.ceil((keystrokes * 60) / remoteIntervalMs) + 20, intervalMs: remoteIntervalMs })
+            : null
+          await page.keyboard.type('x'.repeat(keystrokes), { delay: 60 })
+          // The last key's frame may still be on its way.
+          await page.waitForFunction((n) => ((window as CollabWindow).keyLatencies?.length ?? 0) >= n, keystrokes, { timeout: 10_000 })
+          const [latencies, toFrame] = await page.evaluate(() => [(window as CollabWindow).keyLatencies ?? [], (window as CollabWindow).keyToFrame ?? []])
+          await remote
+          if (latencies.length !== keystrokes) throw new Error(`${latencies.length} keystrokes measured of ${keystrokes}`)
+          const row = { paragraphs: size, remoteTypist, latency: summarize(latencies.slice(5)), toFrame: summarize(toFrame.slice(5)) }
+          rows.push(row)
+          log(`browser: ${size} paragraphs, ${remoteTypist ? 'with' : 'without'} remote typist: p50 ${row.latency.p50} ms, p99 ${row.latency.p99} ms`)
+        }
+        if (size === Math.max(...sizes)) {
+          // Offline open from IndexedDB: the device copy is complete, the app shell cached.
+          await page.waitForFunction(async () => {
+            await navigator.serviceWorker.ready
+            return navigator.serviceWorker.controller !== null && (window as CollabWindow).collab?.local.flushed === true
+          }, undefined, { timeout: 120_000 })
+          await context.setOffline(true)
+          const opens: number[] = []
+          for (let i = 0; i < 3; i++) {
+            await page.reload({ waitUntil: 'commit' })
+            await page.waitForFunction(
+              (n) => {
+                const w = window as CollabWindow
+                if ((w.collab?.view.state.doc.childCount ?? 0) < n) return false
+                w.openedAt ??= performance.now()
+                return true
+              },
+              size,
+              { timeout: 120_000, polling: 'raf' },
+            )
+            opens.push(await page.evaluate(() => (window as CollabWindow).openedAt!))
+          }
+          offlineOpenMs = round(opens.sort((a, b) => a - b)[1]!)
+          log(`browser: ${size} paragraphs opened offline from IndexedDB in ${offlineOpenMs} ms (median of 3 reloads)`)
+        }
+        await context.close()
+        await worker!.call({ cmd: 'close', keys: [doc] })
+      }
+    } finally {
+      await chrome?.close()
+      await pool.stop()
+      await server.stop()
+    }
+    const markdown = [
+      '',
+      `Headless Chromium (\`${executablePath}\`, software rendering), our editor at \`/?doc=…\`; ${keystrokes} keystrokes typed at the end of the document, 60 ms apart (the first 5 dropped as warm-up). Latency from the keydown event to the end of the next painted frame (so it includes waiting for the next frame: up to 16.7 ms at 60 Hz), and, in brackets, to the start of that frame (input handled and the editor's DOM updated, before layout and paint). The remote typist is a Node client appending to the first paragraph every ${remoteIntervalMs} ms.`,
+      '',
+      ...table(
+        ['paragraphs', 'remote typist', 'to paint p50 ms', 'to paint p99 ms', 'to paint max ms', 'to frame start p50 ms', 'to frame start p99 ms'],
+        rows.map((r) => [r.paragraphs.toLocaleString('en-US'), r.remoteTypist ? 'yes' : 'no', r.latency.p50, r.latency.p99, r.latency.max, r.toFrame.p50, r.toFrame.p99]),
+      ),
+      '',
+      `Opening the ${Math.max(...sizes).toLocaleString('en-US')}-paragraph document offline (network cut, page reloaded, app shell from the service worker, document from IndexedDB), from navigation start until every paragraph is in the editor: **${offlineOpenMs ?? 'n/a'} ms** (median of 3 reloads).`,
+    ]
+    return { data: { keystrokes, rows, offlineOpenMs }, markdown }
+  },
+}
+
+/** Records, per keydown, the time until the frame after it has been painted. */
+async function installProbe(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as CollabWindow
+    w.keyLatencies = []
+    window.addEventListener(
+      'keydown',
+      (event) => {
+        const start = event.timeStamp
+        // The list of this measurement: a frame landing after the next run began must not count there.
+        const list = w.keyLatencies!
+        const frames = w.keyToFrame!
+        requestAnimationFrame(() => {
+          frames.push(performance.now() - start)
+          const channel = new MessageChannel()
+          channel.port1.onmessage = () => list.push(performance.now() - start)
+          channel.port2.postMessage(null)
+        })
+      },
+      { capture: true },
+    )
+  })
+}
