@@ -23,6 +23,10 @@ import { persistence } from './storage/persistence.ts'
 import { SqliteStore } from './storage/sqlite-store.ts'
 import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
 import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
+import { createChannelProtection } from './limits/channel-protection.ts'
+import { isAllowedOrigin, type OriginPolicy } from './http/origin-policy.ts'
+import { applySecurityHeaders } from './http/security-headers.ts'
+import { contentValidation } from './validation/content-validation.ts'
 import { createHttpFallbackEndpoint } from './transport/http-fallback-endpoint.ts'
 
 /** A running server. */
@@ -54,13 +58,20 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     autoVersions: { settleMs: config.versionSettleMs, minIntervalMs: config.versionMinIntervalMs },
     webhooks: { changeDebounceMs: config.webhookDebounceMs, retryDelaysMs: config.webhookRetryDelaysMs, allowPrivate: config.webhookAllowPrivate },
   })
+  // The hardened channel: every transport's frames pass a ChannelGuard; updates are checked against the schema.
+  const protection = createChannelProtection(config.channelLimits)
+  const origins: OriginPolicy = { allowedOrigins: config.allowedOrigins, allowLoopback: config.allowLoopbackOrigins }
   const hocuspocus = new Hocuspocus({
     quiet: true,
-    extensions: [authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],
+    // Hocuspocus's own pre-authentication bounds, set to ours as a second line behind the guard.
+    maxUnauthenticatedQueueSize: config.channelLimits.preAuthMaxBytes,
+    maxUnauthenticatedQueueMessages: config.channelLimits.preAuthMaxMessages,
+    maxPendingDocuments: config.channelLimits.preAuthMaxDocuments,
+    extensions: [contentValidation(log), authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],
   })
   const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => authenticateRequest(request, authSecret) })
-  const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes })
-  const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes })
+  const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes, protection })
+  const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes, protection })
   // Where WebSockets are blocked: the same Hocuspocus connections over SSE + POST.
   const httpFallback = createHttpFallbackEndpoint({
     hocuspocus,
@@ -68,10 +79,13 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     log,
     maxMessageBytes: config.maxMessageBytes,
     limits: { maxSessionsPerAddress: config.httpSessionsPerAddress },
+    protection,
+    origins,
   })
   const serveClient = staticClient(config.clientDir)
 
   const httpServer = http.createServer((request, response) => {
+    applySecurityHeaders(response)
     const path = (request.url ?? '/').split('?', 1)[0]
     if (path === HEALTH_PATH) {
       return sendJson(response, 200, {
@@ -96,6 +110,11 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   })
 
   httpServer.on('upgrade', (request, socket, head) => {
+    // Browsers send cookies with cross-site upgrades and apply no CORS to them: check Origin here.
+    if (!isAllowedOrigin(request, origins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
     const path = (request.url ?? '/').split('?', 1)[0]
     if (path !== undefined && yWebsocket.matches(path)) return yWebsocket.handleUpgrade(request, socket, head)
     if (path !== COLLAB_PATH) {
@@ -130,6 +149,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       yWebsocket.terminateAll()
       httpFallback.terminateAll()
       httpServer.closeAllConnections()
+      protection.stop()
       await store.close()
     })())
 

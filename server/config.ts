@@ -4,6 +4,8 @@
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseAllowedOrigins } from './http/origin-policy.ts'
+import { readChannelLimits, type ChannelLimits } from './limits/channel-limits.ts'
 
 export interface ServerConfig {
   /** TCP port of the single HTTP server (client, API, WebSocket). `PORT`, default 1234; 0 picks a free port. */
@@ -42,6 +44,12 @@ export interface ServerConfig {
    * fallback serves people behind proxies, and a whole office can share one address.
    */
   httpSessionsPerAddress: number
+  /** Rate limits, decode bounds, pre-authentication caps and auth timeout (README "Security"). */
+  channelLimits: ChannelLimits
+  /** Browser origins allowed to open connections besides the server's own host. `ALLOWED_ORIGINS`, comma-separated, default none. */
+  allowedOrigins: string[]
+  /** Whether loopback origins (any port) are allowed too. `ALLOW_LOOPBACK_ORIGINS`, default true (the Vite dev server). */
+  allowLoopbackOrigins: boolean
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -53,13 +61,14 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration from `env` (defaults to `process.env`). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const maxMessageBytes = readInteger(env, 'MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024)
   return {
     port: readInteger(env, 'PORT', 1234, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR || './data'),
     authSecret: readSecret(env),
     devTokens: readBoolean(env, 'DEV_TOKENS', true),
-    maxMessageBytes: readInteger(env, 'MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    maxMessageBytes,
     clientDir: path.resolve(env.CLIENT_DIR || path.join(repositoryRoot, 'dist', 'client')),
     logLevel: env.LOG_LEVEL || 'info',
     versionSettleMs: readInteger(env, 'VERSION_SETTLE_MS', 30_000, 0, 86_400_000),
@@ -69,6 +78,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     historyDatabaseUrl: env.HISTORY_DATABASE_URL || env.DATABASE_URL || undefined,
     webhookAllowPrivate: readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', true),
     httpSessionsPerAddress: readInteger(env, 'HTTP_SESSIONS_PER_ADDRESS', 256, 1, 1_000_000),
+    channelLimits: readChannelLimits((name, fallback, min, max) => readInteger(env, name, fallback, min, max), maxMessageBytes),
+    allowedOrigins: readOrigins(env),
+    allowLoopbackOrigins: readBoolean(env, 'ALLOW_LOOPBACK_ORIGINS', true),
   }
 }
 
@@ -105,4 +117,12 @@ function readSecret(env: Record<string, string | undefined>): string | undefined
   if (raw === undefined || raw === '') return undefined
   if (raw.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters long')
   return raw
+}
+
+function readOrigins(env: Record<string, string | undefined>): string[] {
+  try {
+    return parseAllowedOrigins(env.ALLOWED_ORIGINS)
+  } catch (error) {
+    throw new ConfigError(`ALLOWED_ORIGINS: ${(error as Error).message}`)
+  }
 }
