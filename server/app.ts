@@ -23,7 +23,7 @@ import { persistence } from './storage/persistence.ts'
 import { SqliteStore } from './storage/sqlite-store.ts'
 import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
 import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
-import { createChannelProtection } from './limits/channel-protection.ts'
+import { createChannelProtection, type ChannelProtection } from './limits/channel-protection.ts'
 import { isAllowedOrigin, type OriginPolicy } from './http/origin-policy.ts'
 import { applySecurityHeaders } from './http/security-headers.ts'
 import { contentValidation } from './validation/content-validation.ts'
@@ -40,6 +40,8 @@ export interface RunningServer {
   /** The secret tokens are signed with. */
   readonly authSecret: string
   readonly log: Logger
+  /** Limits and counters of the hardened channel. */
+  readonly protection: ChannelProtection
   /** Stops accepting, writes everything pending, closes clients with a retryable code, closes the store. */
   close(): Promise<void>
 }
@@ -67,7 +69,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     maxUnauthenticatedQueueSize: config.channelLimits.preAuthMaxBytes,
     maxUnauthenticatedQueueMessages: config.channelLimits.preAuthMaxMessages,
     maxPendingDocuments: config.channelLimits.preAuthMaxDocuments,
-    extensions: [contentValidation(log), authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],
+    extensions: [contentValidation(log, protection.stats), authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],
   })
   const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => authenticateRequest(request, authSecret) })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes, protection })
@@ -93,6 +95,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         documents: hocuspocus.getDocumentsCount(),
         connections: websocket.sockets.size,
         httpSessions: httpFallback.sessions.size,
+        channel: protection.stats,
       })
     }
     if (path === DEV_TOKEN_PATH) {
@@ -153,5 +156,5 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await store.close()
     })())
 
-  return { url: `http://${host}:${port}`, port, hocuspocus, store, writer, authSecret, log, close }
+  return { url: `http://${host}:${port}`, port, hocuspocus, store, writer, authSecret, log, protection, close }
 }

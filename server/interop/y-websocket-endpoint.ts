@@ -77,7 +77,7 @@ export function createYWebsocketEndpoint(options: YWebsocketEndpointOptions): YW
     }
     const token = url.searchParams.get('token') ?? ''
     let connection: ReturnType<Hocuspocus['handleConnection']> | undefined
-    const guard = new ChannelGuard(options.protection.limits, options.protection.addresses, request.socket.remoteAddress ?? 'unknown', {
+    const guard = new ChannelGuard(options.protection, request.socket.remoteAddress ?? 'unknown', {
       deliver: (frame) => connection?.handleMessage(frame),
       close: (code, reason) => socket.close(code, truncate(reason)),
       pause: () => socket.pause(),

@@ -18,8 +18,9 @@
 import type { WebSocketLike } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason, type CloseCode } from '../../shared/close-codes.ts'
 import { AUTH_TYPES, MESSAGE_TYPES, inspectFrame, peekOutgoing } from '../../shared/frame-inspection.ts'
+import type { ChannelProtection, ChannelStats } from './channel-protection.ts'
+import { Budget } from './rate-limiter.ts'
 import type { ChannelLimits } from './channel-limits.ts'
-import { Budget, type AddressBudgets } from './rate-limiter.ts'
 
 /** What the guard drives: the connection's transport and Hocuspocus behind it. */
 export interface GuardedTransport {
@@ -33,20 +34,14 @@ export interface GuardedTransport {
   resume?(): void
 }
 
-/** Counters for tests, benchmarks and logs. */
-export interface GuardStats {
-  admitted: number
-  throttled: number
-}
-
 /** One connection's gate. */
 export class ChannelGuard {
-  readonly stats: GuardStats = { admitted: 0, throttled: 0 }
   private readonly limits: ChannelLimits
+  private readonly protection: ChannelProtection
+  private readonly stats: ChannelStats
   private readonly transport: GuardedTransport
   private readonly connectionBudget: Budget
   private readonly addressBudget: Budget
-  private readonly addresses: AddressBudgets
   private readonly address: string
   private readonly queue: Uint8Array[] = []
   private queuedBytes = 0
@@ -62,13 +57,15 @@ export class ChannelGuard {
   private pendingBytes = 0
 
   /** `clientAddress` is the remote IP (its budget is shared with the address's other connections). */
-  constructor(limits: ChannelLimits, addresses: AddressBudgets, clientAddress: string, transport: GuardedTransport) {
+  constructor(protection: ChannelProtection, clientAddress: string, transport: GuardedTransport) {
+    const limits = protection.limits
     this.limits = limits
+    this.protection = protection
+    this.stats = protection.stats
     this.transport = transport
-    this.addresses = addresses
     this.address = clientAddress
     this.connectionBudget = new Budget(limits.perConnection)
-    this.addressBudget = addresses.acquire(clientAddress)
+    this.addressBudget = protection.addresses.acquire(clientAddress)
     this.authTimer = setTimeout(() => {
       if (!this.anyAuthenticated) this.refuse(CLOSE_CODES.authTimeout, `no document authenticated within ${limits.authTimeoutMs} ms`)
     }, limits.authTimeoutMs)
@@ -110,6 +107,7 @@ export class ChannelGuard {
     this.closed = true
     this.queue.length = 0
     this.queuedBytes = 0
+    this.stats.refused[entry.reason] = (this.stats.refused[entry.reason] ?? 0) + 1
     this.transport.close(entry.code, formatCloseReason(entry, detail))
     this.dispose()
   }
@@ -122,7 +120,7 @@ export class ChannelGuard {
     clearTimeout(this.authTimer)
     if (this.pumpTimer !== null) clearTimeout(this.pumpTimer)
     this.pumpTimer = null
-    this.addresses.release(this.address)
+    this.protection.addresses.release(this.address)
   }
 
   private pump = (): void => {
@@ -152,13 +150,13 @@ export class ChannelGuard {
   }
 
   private admit(frame: Uint8Array): void {
+    this.stats.inspected++
     const inspected = inspectFrame(frame, this.limits.frames)
     if (!inspected.ok) {
       this.refuse(inspected.kind === 'too-large' ? CLOSE_CODES.updateTooLarge : CLOSE_CODES.malformedMessage, inspected.detail)
       return
     }
     if (!this.authenticated.has(inspected.address) && !this.countPending(inspected.address, frame.byteLength)) return
-    this.stats.admitted++
     this.transport.deliver(frame)
   }
 

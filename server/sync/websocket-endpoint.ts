@@ -47,7 +47,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
   server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     sockets.add(socket)
     let connection: ReturnType<Hocuspocus['handleConnection']> | undefined
-    const guard = new ChannelGuard(options.protection.limits, options.protection.addresses, request.socket.remoteAddress ?? 'unknown', {
+    const guard = new ChannelGuard(options.protection, request.socket.remoteAddress ?? 'unknown', {
       deliver: (frame) => connection?.handleMessage(frame),
       close: (code, reason) => socket.close(code, reason),
       pause: () => socket.pause(),

@@ -127,7 +127,7 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
     })
     sessions.set(id, session)
     // No flow control on POSTs: frames a client sends faster than its budget wait in the guard's bounded queue.
-    const guard = new ChannelGuard(protection.limits, protection.addresses, address, {
+    const guard = new ChannelGuard(protection, address, {
       deliver: (frame) => connection?.handleMessage(frame),
       close: (code, reason) => session.close(code, reason),
     })

@@ -14,6 +14,7 @@ import * as encoding from 'lib0/encoding'
 import { CLOSE_CODES, formatCloseReason, type CloseCode } from '../../shared/close-codes.ts'
 import { AUTH_TYPES, MESSAGE_TYPES, SYNC_TYPES } from '../../shared/frame-inspection.ts'
 import * as decoding from 'lib0/decoding'
+import type { ChannelStats } from '../limits/channel-protection.ts'
 import type { Logger } from '../log.ts'
 import { ShadowDocument } from './shadow-document.ts'
 
@@ -29,8 +30,8 @@ export class ContentRejected extends Error {
   }
 }
 
-/** Creates the extension. */
-export function contentValidation(log: Logger): Extension {
+/** Creates the extension; refusals are counted in `stats` (the channel's counters) when given. */
+export function contentValidation(log: Logger, stats?: ChannelStats): Extension {
   const shadows = new Map<string, ShadowDocument>()
   const shadowOf = new WeakMap<Document, ShadowDocument>()
 
@@ -58,6 +59,7 @@ export function contentValidation(log: Logger): Extension {
       if (!problem) return
       const entry = problem.kind === 'malformed' ? CLOSE_CODES.malformedMessage : CLOSE_CODES.invalidContent
       log.warn({ document: document.name, problem: problem.detail }, 'update refused')
+      if (stats) stats.refused[entry.reason] = (stats.refused[entry.reason] ?? 0) + 1
       refuse(connection, entry, problem.detail)
       throw new ContentRejected(entry, problem.detail)
     },
