@@ -39,7 +39,7 @@ export function contentValidation(log: Logger, stats?: ChannelStats): Extension 
     let shadow = shadowOf.get(document)
     if (!shadow) {
       shadows.get(document.name)?.destroy()
-      shadow = new ShadowDocument(document)
+      shadow = new ShadowDocument(document, isCheckedOrigin)
       shadowOf.set(document, shadow)
       shadows.set(document.name, shadow)
     }
@@ -70,6 +70,15 @@ export function contentValidation(log: Logger, stats?: ChannelStats): Extension 
       shadows.delete(documentName)
     },
   }
+}
+
+/**
+ * Hocuspocus applies a client's update in a transaction whose origin is `{ source: 'connection' }`.
+ * Every such update passed `beforeHandleMessage` above (read-only connections apply nothing), so
+ * the shadow already holds it.
+ */
+function isCheckedOrigin(origin: unknown): boolean {
+  return typeof origin === 'object' && origin !== null && (origin as { source?: unknown }).source === 'connection'
 }
 
 /** Tells the client why and closes its socket, so a hostile client cannot keep sending. */

@@ -25,12 +25,18 @@ const VALIDATING = Symbol('validating')
 export class ShadowDocument {
   private copy: Y.Doc | null = null
   private readonly source: Y.Doc
-  private readonly follow = (update: Uint8Array) => {
-    if (this.copy) Y.applyUpdate(this.copy, update)
+  private readonly alreadyChecked: (origin: unknown) => boolean
+  private readonly follow = (update: Uint8Array, origin: unknown) => {
+    if (this.copy && !this.alreadyChecked(origin)) Y.applyUpdate(this.copy, update)
   }
 
-  constructor(source: Y.Doc) {
+  /**
+   * `alreadyChecked(origin)` is true for the live document's transactions that apply an update
+   * this copy checked (and so already holds): following them again would only cost time.
+   */
+  constructor(source: Y.Doc, alreadyChecked: (origin: unknown) => boolean = () => false) {
     this.source = source
+    this.alreadyChecked = alreadyChecked
     source.on('update', this.follow)
   }
 
