@@ -21,9 +21,10 @@ export interface ChannelLimits {
   /** Field and Yjs update bounds every inbound frame is decoded against. */
   frames: FrameBounds
   /**
-   * Per connection (socket or HTTP session). A person typing sends about 20 updates a second
-   * plus presence; a paste or an offline reconnect is one message. The defaults leave room for
-   * that and bound what one socket costs the server (every update is stored and broadcast).
+   * Per connection (socket or HTTP session). A fast typist sends about 10 updates a second plus
+   * as many presence updates; a paste or an offline reconnect is one message. The defaults leave
+   * room for that and bound what one socket costs the server (every update is validated, stored
+   * and broadcast): `bench/flood.ts` measures honest latency under flooders held to them.
    */
   perConnection: RateLimit
   /** Per client address, over all its connections and transports. */
@@ -61,14 +62,14 @@ export function readChannelLimits(read: IntegerReader, maxMessageBytes: number):
       maxStateVectorEntries: 100_000,
     },
     perConnection: {
-      messagesPerSecond: read('RATE_LIMIT_MESSAGES_PER_SECOND', 100, 1, 1_000_000),
-      messageBurst: read('RATE_LIMIT_MESSAGE_BURST', 1_000, 1, 10_000_000),
+      messagesPerSecond: read('RATE_LIMIT_MESSAGES_PER_SECOND', 30, 1, 1_000_000),
+      messageBurst: read('RATE_LIMIT_MESSAGE_BURST', 300, 1, 10_000_000),
       bytesPerSecond: read('RATE_LIMIT_BYTES_PER_SECOND', MiB, 1024, 1024 * MiB),
       byteBurst: read('RATE_LIMIT_BYTE_BURST', 2 * maxMessageBytes, maxMessageBytes, 4096 * MiB),
     },
     perAddress: {
-      messagesPerSecond: read('ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND', 500, 1, 10_000_000),
-      messageBurst: read('ADDRESS_RATE_LIMIT_MESSAGE_BURST', 5_000, 1, 100_000_000),
+      messagesPerSecond: read('ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND', 300, 1, 10_000_000),
+      messageBurst: read('ADDRESS_RATE_LIMIT_MESSAGE_BURST', 3_000, 1, 100_000_000),
       bytesPerSecond: read('ADDRESS_RATE_LIMIT_BYTES_PER_SECOND', 8 * MiB, 1024, 16 * 1024 * MiB),
       byteBurst: read('ADDRESS_RATE_LIMIT_BYTE_BURST', 8 * maxMessageBytes, maxMessageBytes, 16 * 1024 * MiB),
     },
