@@ -1,9 +1,11 @@
 /**
  * Who this browser is: a display name and colour kept in localStorage, and a token.
  *
- * Until accounts exist the token comes from `?token=` in the page URL or, failing that, from the
- * server's loopback-only development endpoint.
+ * The token comes, in this order, from `?token=` in the page URL, from the signed-in session
+ * (`POST /api/auth/token`, short-lived), or from the server's loopback-only development endpoint
+ * (local use, `DEV_TOKENS`). With none of these the visitor has to sign in.
  */
+import { sessionToken } from './api/auth-api.ts'
 
 /** The local user as shown to collaborators. */
 export interface LocalUser {
@@ -32,15 +34,27 @@ export function localUser(): LocalUser {
   return user
 }
 
-/** Gets a token: `?token=` from the URL, else one minted by the development endpoint for `user`. */
-export async function obtainToken(user: LocalUser): Promise<string> {
+/** Where a token came from. */
+export type TokenOrigin = 'url' | 'account' | 'dev'
+
+/** Thrown when there is no way to get a token but signing in. */
+export class SignInRequired extends Error {
+  override name = 'SignInRequired'
+}
+
+/** Gets a token and says where it came from (see the module comment for the order). */
+export async function obtainToken(user: LocalUser): Promise<{ token: string; origin: TokenOrigin }> {
   const fromUrl = new URLSearchParams(location.search).get('token')
-  if (fromUrl) return fromUrl
+  if (fromUrl) return { token: fromUrl, origin: 'url' }
+  const fromSession = await sessionToken()
+  if (fromSession) return { token: fromSession, origin: 'account' }
   const response = await fetch('/api/dev/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ id: user.id, name: user.name }),
   })
+  // Development tokens are off, or this is not a loopback caller: only signing in helps.
+  if (response.status === 404 || response.status === 403) throw new SignInRequired('sign in to open documents')
   if (!response.ok) throw new Error(`could not get a token (${response.status}): ${await response.text()}`)
-  return ((await response.json()) as { token: string }).token
+  return { token: ((await response.json()) as { token: string }).token, origin: 'dev' }
 }

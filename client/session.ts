@@ -4,12 +4,14 @@
  * opened offline gets its token once the network is back.
  */
 import type { TokenSource } from './api/documents-api.ts'
-import { localUser, obtainToken, type LocalUser } from './identity.ts'
+import { localUser, obtainToken, SignInRequired, type LocalUser, type TokenOrigin } from './identity.ts'
 
 /** Who is using this tab, and how to get their token. */
 export interface Session {
   readonly user: LocalUser
   readonly token: TokenSource
+  /** Where the last token came from (`account`: signed in), `null` before the first. */
+  readonly origin: TokenOrigin | null
 }
 
 let session: Session | null = null
@@ -23,11 +25,13 @@ export function currentSession(): Session {
   const user = localUser()
   let pending: Promise<string> | null = null
   let expiresAt = Infinity
+  let origin: TokenOrigin | null = null
   const token: TokenSource = () => {
     // A token about to expire would be refused on the next reconnect: fetch a fresh one.
     if (pending && Date.now() > expiresAt - TOKEN_REFRESH_MARGIN_MS) pending = null
     pending ??= obtainToken(user).then(
-      (value) => {
+      ({ token: value, origin: from }) => {
+        origin = from
         const claims = tokenClaims(value)
         if (claims.name) user.name = claims.name
         if (claims.id) user.id = claims.id
@@ -36,14 +40,35 @@ export function currentSession(): Session {
       },
       (error: unknown) => {
         pending = null
+        if (error instanceof SignInRequired) goToSignIn()
         throw error
       },
     )
     return pending
   }
-  session = { user, token }
+  session = {
+    user,
+    token,
+    get origin() {
+      return origin
+    },
+  }
   return session
 }
+
+/** Forgets the cached session and token (after signing in or out, or opening a share link). */
+export function resetSession(): void {
+  session = null
+}
+
+/** Sends the visitor to the sign-in page, coming back here afterwards. */
+export function goToSignIn(): void {
+  if (location.pathname === SIGN_IN_PATH) return
+  location.assign(`${SIGN_IN_PATH}?next=${encodeURIComponent(location.pathname + location.search)}`)
+}
+
+/** Path of the sign-in page. */
+export const SIGN_IN_PATH = '/signin'
 
 /** How long before its expiry a cached token is replaced. */
 const TOKEN_REFRESH_MARGIN_MS = 60_000

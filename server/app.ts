@@ -7,12 +7,12 @@ import type { AddressInfo } from 'node:net'
 import { Hocuspocus } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason } from '../shared/close-codes.ts'
 import { COLLAB_PATH, HEALTH_PATH } from '../shared/protocol.ts'
-import { tokenGrantPolicy } from './access/access-policy.ts'
+import { openAccounts } from './accounts/accounts.ts'
 import { openApiFeatures } from './api/api.ts'
 import { authentication } from './auth/authentication.ts'
-import { authenticateRequest } from './auth/request-auth.ts'
 import { resolveAuthSecret } from './auth/secret.ts'
 import type { ServerConfig } from './config.ts'
+import { openFeatureDatabase } from './db/open-database.ts'
 import { DEV_TOKEN_PATH, handleDevToken } from './http/dev-token.ts'
 import { sendJson, sendProblem } from './http/respond.ts'
 import { staticClient } from './http/static-client.ts'
@@ -20,7 +20,9 @@ import { createLogger, type Logger } from './log.ts'
 import type { DocumentStore } from './storage/document-store.ts'
 import { DurableWriter } from './storage/durable-writer.ts'
 import { persistence } from './storage/persistence.ts'
-import { SqliteStore } from './storage/sqlite-store.ts'
+import { openDocumentStore } from './storage/open-store.ts'
+import { handleReadiness, READY_PATH, storeWriteStatus } from './http/readiness.ts'
+import { redisScaleOut } from './scale/redis-scale-out.ts'
 import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
 import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
 import { createChannelProtection, type ChannelProtection } from './limits/channel-protection.ts'
@@ -49,14 +51,36 @@ export interface RunningServer {
 /** Starts a server for `config` and resolves once it accepts connections. */
 export async function startServer(config: ServerConfig, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const authSecret = resolveAuthSecret(config.dataDir, config.authSecret)
-  const store = new SqliteStore(config.dataDir)
+  const store = await openDocumentStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl })
+  // Several processes as one (REDIS_URL); its extension goes first (it sets priority 1000).
+  const scaleOut = config.redisUrl ? redisScaleOut(config.redisUrl, config.redisPrefix, log) : undefined
+  if (scaleOut) {
+    await scaleOut.connected().catch(async (error: unknown) => {
+      await scaleOut.close()
+      await store.close()
+      throw error
+    })
+  }
   const writer = new DurableWriter(store, log)
-  const accessPolicy = tokenGrantPolicy()
+  // Accounts, roles and history share one database (SQLite by default, PostgreSQL when configured).
+  const database = openFeatureDatabase(config.dataDir, config.historyDatabaseUrl)
+  const accounts = await openAccounts({
+    database,
+    secret: authSecret,
+    log,
+    external: config.externalIdentity,
+    sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
+    tokenTtlSeconds: config.sessionTokenTtlSeconds,
+    allowRegistration: config.allowRegistration,
+  })
+  const accessPolicy = accounts.policy
   const apiFeatures = await openApiFeatures({
     dataDir: config.dataDir,
-    databaseUrl: config.historyDatabaseUrl,
+    database,
     log,
     policy: accessPolicy,
+    routes: accounts.routes,
+    publicRoutes: accounts.publicRoutes,
     autoVersions: { settleMs: config.versionSettleMs, minIntervalMs: config.versionMinIntervalMs },
     webhooks: { changeDebounceMs: config.webhookDebounceMs, retryDelaysMs: config.webhookRetryDelaysMs, allowPrivate: config.webhookAllowPrivate },
   })
@@ -69,9 +93,17 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     maxUnauthenticatedQueueSize: config.channelLimits.preAuthMaxBytes,
     maxUnauthenticatedQueueMessages: config.channelLimits.preAuthMaxMessages,
     maxPendingDocuments: config.channelLimits.preAuthMaxDocuments,
-    extensions: [contentValidation(log, protection.stats), authentication(authSecret, accessPolicy), persistence(store, writer), ...apiFeatures.extensions],
+    extensions: [
+      // First: nothing outside the schema reaches any other extension or the document.
+      contentValidation(log, protection.stats),
+      ...(scaleOut ? [scaleOut.extension] : []),
+      authentication(accounts.verify, accessPolicy),
+      ...accounts.extensions,
+      persistence(store, writer, { compactAfterUpdates: config.compactAfterUpdates }),
+      ...apiFeatures.extensions,
+    ],
   })
-  const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => authenticateRequest(request, authSecret) })
+  const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => accounts.authenticate(request) })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes, protection })
   const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes, protection })
   // Where WebSockets are blocked: the same Hocuspocus connections over SSE + POST.
@@ -95,8 +127,16 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         documents: hocuspocus.getDocumentsCount(),
         connections: websocket.sockets.size,
         httpSessions: httpFallback.sessions.size,
+        store: storeWriteStatus(writer),
         channel: protection.stats,
       })
+    }
+    if (path === READY_PATH) {
+      handleReadiness(response, { store, writer, redis: scaleOut }).catch((error: unknown) => {
+        log.error({ err: error }, 'readiness check failed')
+        if (!response.headersSent) sendProblem(response, 500, 'internal', 'readiness check failed')
+      })
+      return
     }
     if (path === DEV_TOKEN_PATH) {
       if (!config.devTokens) return sendProblem(response, 404, 'not-found', 'development tokens are disabled (DEV_TOKENS=false)')
@@ -146,8 +186,11 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       httpFallback.closeAll(CLOSE_CODES.serverShuttingDown.code, formatCloseReason(CLOSE_CODES.serverShuttingDown, 'restarting'))
       await writer.whenDurable()
       await apiFeatures.close()
+      accounts.close()
+      await database.close()
       // Unloading documents may still enqueue compactions; the log they fold is already durable.
       writer.stop()
+      await scaleOut?.close()
       websocket.terminateAll()
       yWebsocket.terminateAll()
       httpFallback.terminateAll()

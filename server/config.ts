@@ -50,6 +50,35 @@ export interface ServerConfig {
   allowedOrigins: string[]
   /** Whether loopback origins (any port) are allowed too. `ALLOW_LOOPBACK_ORIGINS`, default true (the Vite dev server). */
   allowLoopbackOrigins: boolean
+  /** Lifetime of a sign-in session (cookie and database row), seconds. `SESSION_MAX_AGE_S`, default 30 days. */
+  sessionMaxAgeSeconds: number
+  /** Lifetime of a WebSocket/API token minted from a session, seconds. `SESSION_TOKEN_TTL_S`, default 600 (10 min). */
+  sessionTokenTtlSeconds: number
+  /** Whether anyone may register an account. `ALLOW_REGISTRATION`, default true. */
+  allowRegistration: boolean
+  /**
+   * External identity provider: tokens with issuer `AUTH_ISSUER` and audience `AUTH_AUDIENCE`,
+   * verified with the JWKS at `AUTH_JWKS_URL` (or, without one, HS256 with `AUTH_SECRET`).
+   * `undefined` unless `AUTH_ISSUER` is set.
+   */
+  externalIdentity: { jwksUrl?: string; issuer: string; audience: string } | undefined
+  /**
+   * PostgreSQL URL for documents (`postgres://` or `postgresql://`). `DATABASE_URL`; unset: the
+   * SQLite file in `dataDir`. Required for several instances (they must share one store).
+   */
+  databaseUrl: string | undefined
+  /** Redis URL (`redis://` or `rediss://`) that joins several instances into one. `REDIS_URL`; unset: one instance. */
+  redisUrl: string | undefined
+  /** Prefix of every Redis key and channel, so deployments can share a Redis. `REDIS_PREFIX`, default `collab`. */
+  redisPrefix: string
+  /** Fold a document's update log into a snapshot after this many appends. `STORE_COMPACT_AFTER_UPDATES`, default 500. */
+  compactAfterUpdates: number
+  /**
+   * Longest a graceful stop (SIGTERM/SIGINT) waits for pending writes before exiting with code 1
+   * (the store is down; those changes were never acknowledged, so clients still hold them).
+   * `SHUTDOWN_TIMEOUT_MS`, default 30 s.
+   */
+  shutdownTimeoutMs: number
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -81,7 +110,36 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     channelLimits: readChannelLimits((name, fallback, min, max) => readInteger(env, name, fallback, min, max), maxMessageBytes),
     allowedOrigins: readOrigins(env),
     allowLoopbackOrigins: readBoolean(env, 'ALLOW_LOOPBACK_ORIGINS', true),
+    sessionMaxAgeSeconds: readInteger(env, 'SESSION_MAX_AGE_S', 30 * 86_400, 60, 365 * 86_400),
+    sessionTokenTtlSeconds: readInteger(env, 'SESSION_TOKEN_TTL_S', 600, 3, 86_400),
+    allowRegistration: readBoolean(env, 'ALLOW_REGISTRATION', true),
+    externalIdentity: readExternalIdentity(env),
+    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: readPrefix(env, 'REDIS_PREFIX', 'collab'),
+    compactAfterUpdates: readInteger(env, 'STORE_COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
+    shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
   }
+}
+
+function readExternalIdentity(env: Record<string, string | undefined>): ServerConfig['externalIdentity'] {
+  const jwksUrl = env.AUTH_JWKS_URL || undefined
+  const issuer = env.AUTH_ISSUER || undefined
+  const audience = env.AUTH_AUDIENCE || undefined
+  if (!jwksUrl && !issuer && !audience) return undefined
+  if (!issuer || !audience) throw new ConfigError('external identity needs both AUTH_ISSUER and AUTH_AUDIENCE (with AUTH_JWKS_URL, or AUTH_SECRET for HS256)')
+  if (jwksUrl) {
+    let url: URL
+    try {
+      url = new URL(jwksUrl)
+    } catch {
+      throw new ConfigError(`AUTH_JWKS_URL must be an absolute URL, got "${jwksUrl}"`)
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('AUTH_JWKS_URL must be http(s)')
+  } else if (!env.AUTH_SECRET) {
+    throw new ConfigError('AUTH_ISSUER without AUTH_JWKS_URL verifies HS256 tokens with AUTH_SECRET: set AUTH_SECRET too')
+  }
+  return { ...(jwksUrl && { jwksUrl }), issuer, audience }
 }
 
 function readInteger(env: Record<string, string | undefined>, name: string, fallback: number, min: number, max: number): number {
@@ -125,4 +183,32 @@ function readOrigins(env: Record<string, string | undefined>): string[] {
   } catch (error) {
     throw new ConfigError(`ALLOWED_ORIGINS: ${(error as Error).message}`)
   }
+}
+
+function readUrl(env: Record<string, string | undefined>, name: string, protocols: readonly string[]): string | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be a URL like ${protocols[0]}//host:port/..., got "${redact(raw)}"`)
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got "${redact(raw)}"`)
+  }
+  if (!url.hostname) throw new ConfigError(`${name} has no host: "${redact(raw)}"`)
+  return raw
+}
+
+function readPrefix(env: Record<string, string | undefined>, name: string, fallback: string): string {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(raw)) throw new ConfigError(`${name} must be 1-64 characters of A-Z a-z 0-9 _ . : -, got "${raw}"`)
+  return raw
+}
+
+/** Hides a password in a URL quoted in an error message. */
+function redact(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@')
 }

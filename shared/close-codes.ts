@@ -36,6 +36,12 @@ export const CLOSE_CODES = {
     retryable: false,
     description: 'The document name is empty, too long, or has characters outside [A-Za-z0-9._-].',
   },
+  accessChanged: {
+    code: 4409,
+    reason: 'access-changed',
+    retryable: true,
+    description: 'An owner changed this user\'s role on the document; reconnect to open it with the new role.',
+  },
   messageTooBig: {
     code: 1009,
     reason: 'message-too-big',

@@ -61,6 +61,8 @@ async function call(token: TokenSource, method: string, path: string, body?: unk
     if (body !== undefined) headers['content-type'] = 'application/json'
     response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   } catch (error) {
+    // No token without signing in: the page redirects, this is not a network problem.
+    if ((error as Error).name === 'SignInRequired') throw error
     throw new ApiProblem(0, 'network', `the server could not be reached (${(error as Error).message})`)
   }
   if (response.status === 204) return null

@@ -11,6 +11,7 @@ import { watchAway } from '../presence/away.ts'
 import { bindPresenceList } from '../presence/presence-list.ts'
 import type { Dispose } from '../router.ts'
 import { currentSession } from '../session.ts'
+import { openShareDialog } from '../sharing/share-dialog.ts'
 import { clientSettings } from '../settings.ts'
 import { guardUnsavedChanges } from '../status/leave-guard.ts'
 import { trackSaves } from '../status/save-tracker.ts'
@@ -45,7 +46,10 @@ export function renderEditorPage(root: HTMLElement, name: string, options: Edito
   status.setAttribute('aria-live', 'polite')
   const me = el('span', { className: 'me', id: 'me' }, [user.name])
   me.style.color = user.color
-  const topbar = el('header', { className: 'topbar' }, [homeLink(), title, docName, presence, status, me])
+  // Owners get a Share button once the API confirms the role; viewers a "View only" badge.
+  const share = el('button', { type: 'button', className: 'share-button', id: 'share-button', hidden: true }, ['Share'])
+  const viewOnly = el('span', { className: 'view-only', id: 'view-only', hidden: true }, ['View only'])
+  const topbar = el('header', { className: 'topbar' }, [homeLink(), title, docName, viewOnly, presence, status, share, me])
   const toolbar = el('div', { className: 'toolbar', id: 'toolbar' })
   const notice = el('div', { className: 'notice', role: 'alert', hidden: true })
   const editorMount = el('div', { className: 'editor', id: 'editor' })
@@ -81,7 +85,16 @@ export function renderEditorPage(root: HTMLElement, name: string, options: Edito
   })
 
   // Viewers get a read-only editor (the server ignores their updates anyway).
-  const onAuthenticated = () => editor.setEditable(opened.provider.authorizedScope !== 'readonly')
+  const onAuthenticated = () => {
+    const readOnly = opened.provider.authorizedScope === 'readonly'
+    editor.setEditable(!readOnly)
+    viewOnly.hidden = !readOnly
+  }
+  share.addEventListener('click', () => void openShareDialog(root, name, session.token))
+  void getDocument(session.token, name).then(
+    (doc) => (share.hidden = doc.role !== 'owner'),
+    () => undefined,
+  )
   opened.provider.on('authenticated', onAuthenticated)
   let away = false
   const disposers: Dispose[] = [

@@ -5,7 +5,8 @@
  */
 import { ApiProblem, createDocument, deleteDocument, listDocuments, renameDocument, type DocumentSummary } from '../api/documents-api.ts'
 import { documentPath, type Dispose } from '../router.ts'
-import { currentSession } from '../session.ts'
+import { signOut } from '../api/auth-api.ts'
+import { currentSession, resetSession, SIGN_IN_PATH } from '../session.ts'
 import { el } from './dom.ts'
 import { confirmDialog } from './confirm-dialog.ts'
 import { formatWhen } from './format-when.ts'
@@ -19,7 +20,9 @@ export function renderHomePage(root: HTMLElement, navigate: (path: string) => vo
   const create = el('button', { type: 'button', className: 'primary', id: 'new-document' }, ['New document'])
   const me = el('span', { className: 'me', id: 'me' }, [session.user.name])
   me.style.color = session.user.color
-  const header = el('header', { className: 'topbar' }, [el('strong', { className: 'brand' }, ['Collab']), el('span', { className: 'spacer' }), me])
+  // Signed in: a Sign out button. Using a development token (local use): a Sign in link.
+  const account = el('span', { className: 'account', id: 'account' })
+  const header = el('header', { className: 'topbar' }, [el('strong', { className: 'brand' }, ['Collab']), el('span', { className: 'spacer' }), me, account])
   const message = el('p', { className: 'home-message', role: 'status' })
   const list = el('ul', { className: 'document-list', id: 'documents' })
   const main = el('main', { className: 'home' }, [el('div', { className: 'home-head' }, [el('h1', {}, ['Documents']), create]), message, list])
@@ -41,6 +44,7 @@ export function renderHomePage(root: HTMLElement, navigate: (path: string) => vo
       localStorage.setItem(CACHE_KEY, JSON.stringify(documents))
       // The token is known now, and with it the display name.
       me.textContent = session.user.name
+      showAccount()
       say('')
       show(documents)
     } catch (error) {
@@ -48,6 +52,26 @@ export function renderHomePage(root: HTMLElement, navigate: (path: string) => vo
       const cached = readCache()
       if (cached) show(cached)
       say(error instanceof ApiProblem && error.code === 'network' ? 'Offline: showing the documents this device saw last.' : `Could not load your documents: ${(error as Error).message}`, 'error')
+    }
+  }
+
+  const showAccount = () => {
+    if (session.origin === 'account') {
+      const out = el('button', { type: 'button', className: 'sign-out', id: 'sign-out' }, ['Sign out'])
+      out.addEventListener('click', () => {
+        void signOut().then(() => {
+          resetSession()
+          localStorage.removeItem(CACHE_KEY)
+          navigate(SIGN_IN_PATH)
+        }, (error: unknown) => say(`Could not sign out: ${(error as Error).message}`, 'error'))
+      })
+      account.replaceChildren(out)
+    } else if (session.origin === 'dev') {
+      const signIn = el('a', { href: SIGN_IN_PATH, id: 'sign-in' }, ['Sign in'])
+      signIn.dataset.link = ''
+      account.replaceChildren(signIn)
+    } else {
+      account.replaceChildren()
     }
   }
 
@@ -61,10 +85,15 @@ export function renderHomePage(root: HTMLElement, navigate: (path: string) => vo
     item.dataset.name = doc.name
     if (doc.role !== 'viewer') {
       const rename = el('button', { type: 'button', className: 'rename' }, ['Rename'])
-      const remove = el('button', { type: 'button', className: 'delete' }, ['Delete'])
       rename.addEventListener('click', () => startRename(item, doc))
-      remove.addEventListener('click', () => void confirmDelete(doc))
-      item.append(el('div', { className: 'document-actions' }, [rename, remove]))
+      const actions = el('div', { className: 'document-actions' }, [rename])
+      // Deleting is the owner's (ACCT5).
+      if (doc.role === 'owner') {
+        const remove = el('button', { type: 'button', className: 'delete' }, ['Delete'])
+        remove.addEventListener('click', () => void confirmDelete(doc))
+        actions.append(remove)
+      }
+      item.append(actions)
     }
     return item
   }

@@ -2,8 +2,9 @@
  * Who may open which document, with which role. The single place the WebSocket authentication
  * and the HTTP API ask.
  *
- * This first policy reads only the token's grants (a token without grants opens everything as
- * editor). Built-in accounts replace it with a database-backed policy (owners, invites, links).
+ * {@link tokenGrantPolicy} reads only the token's grants (a token without grants opens everything
+ * as editor); the server runs the database-backed policy (`database-policy.ts`: owners, invites,
+ * share links, plus token grants).
  */
 import type { Role } from '../../shared/roles.ts'
 import { roleFor, type AccessClaims } from '../auth/tokens.ts'

@@ -2,13 +2,13 @@
  * Role checks for API routes, through the same {@link AccessPolicy} the WebSocket uses.
  */
 import { documentNameProblem } from '../../shared/document-name.ts'
-import { canEdit, ROLES, type Role } from '../../shared/roles.ts'
+import { canEdit, canManage, ROLES, type Role } from '../../shared/roles.ts'
 import type { AccessPolicy } from '../access/access-policy.ts'
 import type { AccessClaims } from '../auth/tokens.ts'
 import { ApiError } from './api-error.ts'
 
 /** What a route needs to do with a document. */
-export type Need = 'read' | 'edit' | 'delete'
+export type Need = 'read' | 'edit' | 'delete' | 'manage'
 
 /** True when `role` may delete: the owner where owners exist, else anyone who may edit. */
 export function canDelete(role: Role): boolean {
@@ -26,5 +26,6 @@ export async function requireRole(policy: AccessPolicy, claims: AccessClaims, na
   if (role === null) throw new ApiError('forbidden', `no access to document "${name}"`)
   if (need === 'edit' && !canEdit(role)) throw new ApiError('forbidden', `a ${role} cannot change document "${name}"`)
   if (need === 'delete' && !canDelete(role)) throw new ApiError('forbidden', `a ${role} cannot delete document "${name}"`)
+  if (need === 'manage' && !canManage(role)) throw new ApiError('forbidden', `only the owner can share document "${name}"`)
   return role
 }

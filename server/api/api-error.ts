@@ -19,6 +19,7 @@ export const API_ERROR_STATUS = {
   conflict: 409,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
+  'too-many-requests': 429,
   internal: 500,
 } as const
 

@@ -31,7 +31,7 @@ import { documentsRoutes } from './documents-routes.ts'
 import { historyRoutes } from './history-routes.ts'
 import { openApiRoutes } from './openapi-routes.ts'
 import { registryTracking } from './registry-tracking.ts'
-import { createRouter, type ApiHandler, type Authenticator } from './router.ts'
+import { createRouter, type ApiHandler, type Authenticator, type Route } from './router.ts'
 import { tombstoneGuard } from './tombstone-guard.ts'
 import { webhookRoutes } from './webhook-routes.ts'
 
@@ -46,6 +46,10 @@ export interface ApiFeatureOptions {
   databaseUrl?: string
   autoVersions?: AutoVersionOptions
   webhooks?: WebhookOptions
+  /** More routes needing a signed-in caller (e.g. sharing), built from the services. */
+  routes?: (services: ApiServices) => Route[]
+  /** More routes that authenticate themselves (e.g. sign-in). */
+  publicRoutes?: Route[]
 }
 
 /** What {@link openApiFeatures} returns. */
@@ -117,10 +121,10 @@ export async function openApiFeatures(options: ApiFeatureOptions): Promise<ApiFe
         registryFlushed: () => registryUpdates.flushed(),
       }
       return createRouter(
-        [...documentsRoutes(services), ...contentRoutes(services), ...historyRoutes(services), ...webhookRoutes(services)],
+        [...documentsRoutes(services), ...contentRoutes(services), ...historyRoutes(services), ...webhookRoutes(services), ...(options.routes?.(services) ?? [])],
         authenticate,
         log,
-        openApiRoutes(),
+        [...openApiRoutes(), ...(options.publicRoutes ?? [])],
       )
     },
     async close() {

@@ -10,12 +10,15 @@ import { CLOSE_CODES, formatCloseReason, type CloseCode } from '../../shared/clo
 import { documentNameProblem } from '../../shared/document-name.ts'
 import { canEdit, type Role } from '../../shared/roles.ts'
 import type { AccessPolicy } from '../access/access-policy.ts'
-import { TokenError, verifyToken, type TokenUser } from './tokens.ts'
+import type { TokenVerifier } from './token-verifier.ts'
+import { TokenError, verifyToken, type AccessClaims, type TokenUser } from './tokens.ts'
 
 /** What a connection's Hocuspocus context holds once authenticated. */
 export interface ConnectionContext {
   user: TokenUser
   role: Role
+  /** The token's own grants, kept so access can be re-checked while the connection is open. */
+  grants?: AccessClaims['grants']
 }
 
 /** A refusal Hocuspocus understands: it reads `reason` (and `code` when closing). */
@@ -30,8 +33,12 @@ export class ConnectionRefused extends Error {
   }
 }
 
-/** Creates the authentication extension verifying tokens signed with `secret`, roles from `policy`. */
-export function authentication(secret: string, policy: AccessPolicy): Extension {
+/**
+ * Creates the authentication extension verifying tokens signed with `secret` (or with a
+ * {@link TokenVerifier}, which also accepts an external identity provider's), roles from `policy`.
+ */
+export function authentication(secret: string | TokenVerifier, policy: AccessPolicy): Extension {
+  const verify: TokenVerifier = typeof secret === 'string' ? (token) => verifyToken(secret, token) : secret
   return {
     extensionName: 'authentication',
     async onAuthenticate({ token, documentName, connectionConfig }: onAuthenticatePayload): Promise<ConnectionContext> {
@@ -39,7 +46,7 @@ export function authentication(secret: string, policy: AccessPolicy): Extension 
       if (nameProblem) throw new ConnectionRefused(CLOSE_CODES.invalidDocumentName, nameProblem)
       let claims
       try {
-        claims = await verifyToken(secret, token)
+        claims = await verify(token)
       } catch (error) {
         if (error instanceof TokenError) throw new ConnectionRefused(CLOSE_CODES.unauthorized, error.message)
         throw error
@@ -48,7 +55,7 @@ export function authentication(secret: string, policy: AccessPolicy): Extension 
       if (role === null) throw new ConnectionRefused(CLOSE_CODES.forbidden, `no access to document "${documentName}"`)
       // Hocuspocus drops document updates from read-only connections (answering sync-status false).
       connectionConfig.readOnly = !canEdit(role)
-      return { user: claims.user, role }
+      return { user: claims.user, role, grants: claims.grants }
     },
   }
 }

@@ -75,7 +75,8 @@ export function roleFor(claims: AccessClaims, documentName: string): Role | null
   return claims.grants[documentName] ?? null
 }
 
-function readGrants(value: unknown): Record<string, Role> | null {
+/** Reads a `docs` claim: absent is `null` (every document), otherwise document name → role. */
+export function readGrants(value: unknown): Record<string, Role> | null {
   if (value === undefined) return null
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TokenError('token "docs" claim is not an object')
   const grants: Record<string, Role> = {}
@@ -86,7 +87,8 @@ function readGrants(value: unknown): Record<string, Role> | null {
   return grants
 }
 
-function describeJoseError(error: unknown): string {
+/** Words for a jose verification error, fit for a close reason. */
+export function describeJoseError(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'token expired'
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature invalid'
   if (error instanceof errors.JWTClaimValidationFailed) return `token claim "${error.claim}" invalid`

@@ -17,7 +17,14 @@ try {
 }
 
 if (await buildClientIfNeeded()) console.log('Built the client into dist/client.')
-const server = await startServer(config)
+let server
+try {
+  server = await startServer(config)
+} catch (error) {
+  // Typically the database named by DATABASE_URL is unreachable or refuses the schema migration.
+  console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+}
 console.log(`Collaborative editor running at ${server.url}/  (data in ${config.dataDir})`)
 
 let stopping = false
@@ -26,6 +33,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return
     stopping = true
     server.log.info({ signal }, 'shutting down: flushing pending writes')
+    // With the store down the flush never ends; give up after the timeout rather than hang until
+    // the supervisor's SIGKILL. Nothing acknowledged is lost: unwritten changes were never
+    // acknowledged, so their clients still hold them and send them to the next server.
+    setTimeout(() => {
+      server.log.error(
+        { pendingWrites: server.writer.pendingOperations, timeoutMs: config.shutdownTimeoutMs },
+        'shutdown: pending changes could not be stored in time; exiting without them (unacknowledged, clients keep them)',
+      )
+      process.exit(1)
+    }, config.shutdownTimeoutMs)
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -1,9 +1,10 @@
 /**
- * `npm run -s token -- --user NAME [--id ID] [--doc NAME] [--role editor|viewer] [--expires 30d]`
+ * `npm run -s token -- --user NAME [--id ID] [--doc NAME] [--role viewer|editor|owner] [--expires 30d]`
  *
  * Prints only a token, valid for a server started with the same DATA_DIR / AUTH_SECRET.
- * Without --doc the token opens every document as editor; with --doc it opens that one document
- * with --role (default editor). --doc may be repeated.
+ * Without --doc the token is an operator token: it opens every document as editor, and acts as
+ * owner of documents nobody owns; with --doc it opens that one document with --role (default
+ * editor). --doc may be repeated.
  */
 import { parseArgs } from 'node:util'
 import { resolveAuthSecret } from '../auth/secret.ts'
@@ -32,7 +33,7 @@ try {
   fail((error as Error).message)
 }
 if (!values.user) fail('--user NAME is required')
-if (!isRole(values.role)) fail(`--role must be editor or viewer, got "${values.role}"`)
+if (!isRole(values.role)) fail(`--role must be viewer, editor or owner, got "${values.role}"`)
 const role: Role = values.role
 
 let grants: Record<string, Role> | null = null
@@ -42,7 +43,7 @@ for (const doc of values.doc ?? []) {
   grants ??= {}
   grants[doc] = role
 }
-if (grants === null && role !== 'editor') fail('--role viewer needs --doc: a token without --doc opens every document as editor')
+if (grants === null && role !== 'editor') fail(`--role ${role} needs --doc: a token without --doc opens every document as editor`)
 
 let config
 try {

@@ -50,16 +50,25 @@ export class PostgresDatabase implements Database {
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect()
+    // A connection dropped between queries emits 'error' on the checked-out client (the pool only
+    // listens on idle ones); unheard, it would crash the process. The next query fails instead.
+    let broken: Error | undefined
+    const onError = (error: Error) => (broken = error)
+    client.on('error', onError)
     try {
       await client.query('BEGIN')
       const value = await work(executor(client))
       await client.query('COMMIT')
       return value
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined)
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken ??= rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))
+      })
       throw error
     } finally {
-      client.release()
+      client.off('error', onError)
+      // A broken connection is discarded rather than returned to the pool.
+      client.release(broken)
     }
   }
 

@@ -5,6 +5,7 @@
  * described here and every reference resolves.
  */
 import { CONTENT_FORMATS } from '../api/content-formats.ts'
+import { accountPaths } from './openapi-accounts.ts'
 import { openApiSchemas } from './openapi-schemas.ts'
 import { WEBHOOK_EVENTS } from '../webhooks/webhook-service.ts'
 
@@ -51,7 +52,9 @@ const PROBLEM_TITLES: Record<number, string> = {
   404: 'No such document, version, webhook or endpoint',
   405: 'Method not allowed',
   413: 'Body too large (payload-too-large)',
+  409: 'Conflict (conflict): taken username or email, the owner\'s own role',
   415: 'Unsupported media type',
+  429: 'Too many requests (too-many-requests): e.g. failed sign-ins; see Retry-After',
 }
 
 /** The OpenAPI document. */
@@ -65,7 +68,7 @@ export const openApiDocument = {
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
-  tags: [{ name: 'documents' }, { name: 'content' }, { name: 'history' }, { name: 'webhooks' }],
+  tags: [{ name: 'documents' }, { name: 'content' }, { name: 'history' }, { name: 'webhooks' }, { name: 'accounts' }, { name: 'sharing' }],
   paths: {
     '/api/documents': {
       get: {
@@ -259,6 +262,7 @@ export const openApiDocument = {
         responses: { ...ok('Deliveries', { type: 'object', properties: { deliveries: { type: 'array', items: ref('Delivery') } } }), ...problems(401, 404) },
       },
     },
+    ...accountPaths,
     '/api/openapi.json': {
       get: { tags: ['documents'], operationId: 'getOpenApi', summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1 document', content: json({ type: 'object' }) } } },
     },
@@ -275,7 +279,10 @@ export const openApiDocument = {
     },
   },
   components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      sessionCookie: { type: 'apiKey', in: 'cookie', name: 'collab_session' },
+    },
     responses: Object.fromEntries(
       Object.entries(PROBLEM_TITLES).map(([status, description]) => [`Problem${status}`, { description, content: { 'application/problem+json': { schema: ref('Problem') }, 'application/json': { schema: ref('Problem') } } }]),
     ),

@@ -147,7 +147,10 @@ class BridgeSocket implements WebSocketLike {
       const reason = decoding.readVarString(decoder)
       this.socket.close(closeCodeFor(reason).code, truncate(reason))
     } else if (type === CLOSE) {
-      this.socket.close(1000, truncate(decoding.readVarString(decoder)))
+      // A revoked user's document is closed with the table's code (4403), like a refusal.
+      const reason = decoding.readVarString(decoder)
+      const entry = Object.values(CLOSE_CODES).find((candidate) => reason.startsWith(`${candidate.reason}:`))
+      this.socket.close(entry?.code ?? 1000, truncate(reason))
     }
   }
 

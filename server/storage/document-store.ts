@@ -1,5 +1,6 @@
 /**
- * The narrow storage contract every backend implements (SQLite now, PostgreSQL later).
+ * The narrow storage contract every backend implements (SQLite, PostgreSQL); `store-contract.ts`
+ * is the test suite each must pass.
  *
  * A document is stored as an optional snapshot (a full Yjs state update) plus an append-only log
  * of the updates since that snapshot. Appending is cheap and happens before a client's change is
@@ -11,8 +12,11 @@ export type StoreOperation =
   /** Append one Yjs update to a document's log. */
   | { kind: 'append'; document: string; update: Uint8Array }
   /**
-   * Replace everything stored for a document with `state` (a Yjs update holding the whole
-   * document). Log entries appended earlier in order are folded in and removed; later ones stay.
+   * Fold the document's log into its snapshot together with `state` (a Yjs update holding the
+   * whole document as the writer sees it). The new snapshot is the merge of the stored snapshot,
+   * every stored log entry and `state`, written in the same transaction that reads them, so a
+   * writer that has not seen everything stored (another instance's appends) can never truncate
+   * the document. Log entries folded in are removed.
    */
   | { kind: 'snapshot'; document: string; state: Uint8Array }
 

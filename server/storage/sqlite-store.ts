@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import type { DocumentStore, DocumentSummary, StoreOperation, StoredDocument } from './document-store.ts'
+import { foldSnapshot } from './fold-snapshot.ts'
 
 /** File name of the database inside the data directory. */
 export const SQLITE_FILE = 'documents.sqlite'
@@ -72,10 +73,16 @@ export class SqliteStore implements DocumentStore {
   }
 
   async load(name: string): Promise<StoredDocument | null> {
-    const row = this.statements.loadSnapshot.get(name) as { snapshot: Uint8Array | null } | undefined
-    if (!row) return null
-    const updates = (this.statements.loadUpdates.all(name) as { data: Uint8Array }[]).map((r) => r.data)
-    return { snapshot: row.snapshot, updates }
+    // One read transaction, so another process compacting in between cannot hide log entries.
+    this.db.exec('BEGIN')
+    try {
+      const row = this.statements.loadSnapshot.get(name) as { snapshot: Uint8Array | null } | undefined
+      if (!row) return null
+      const updates = (this.statements.loadUpdates.all(name) as { data: Uint8Array }[]).map((r) => r.data)
+      return { snapshot: row.snapshot, updates }
+    } finally {
+      this.db.exec('COMMIT')
+    }
   }
 
   async write(operations: readonly StoreOperation[]): Promise<void> {
@@ -88,8 +95,13 @@ export class SqliteStore implements DocumentStore {
         if (op.kind === 'append') {
           this.statements.append.run(op.document, op.update, now)
         } else {
+          // Read, merge and replace inside this write transaction (BEGIN IMMEDIATE holds the write
+          // lock), so appends by another process sharing the file are folded in, never dropped.
+          const row = this.statements.loadSnapshot.get(op.document) as { snapshot: Uint8Array | null } | undefined
+          const log = (this.statements.loadUpdates.all(op.document) as { data: Uint8Array }[]).map((r) => r.data)
+          const merged = foldSnapshot(row?.snapshot ?? null, log, op.state)
           this.statements.clearLog.run(op.document)
-          this.statements.snapshot.run(op.state, now, op.document)
+          this.statements.snapshot.run(merged, now, op.document)
         }
       }
       this.db.exec('COMMIT')

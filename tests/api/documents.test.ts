@@ -36,7 +36,7 @@ describe('Documents API', () => {
     const names = list.body.documents.map((doc: { name: string }) => doc.name)
     expect(names.indexOf(second.body.name)).toBeLessThan(names.indexOf(first.body.name))
     const entry = list.body.documents.find((doc: { name: string }) => doc.name === first.body.name)
-    expect(entry).toMatchObject({ title: 'First', updatedBy: { id: 'alice', name: 'Alice' }, role: 'editor' })
+    expect(entry).toMatchObject({ title: 'First', updatedBy: { id: 'alice', name: 'Alice' }, role: 'owner' })
     expect(new Date(entry.updatedAt).toISOString()).toBe(entry.updatedAt)
   })
 
@@ -50,7 +50,7 @@ describe('Documents API', () => {
       expect(renamed.status).toBe(200)
       await waitFor(() => client.ydoc.getMap(META_MAP).get(TITLE_KEY) === 'New title', 'title to arrive')
       const got = await api(server.url, 'GET', `/api/documents/${created.body.name}`, { token: alice })
-      expect(got.body).toMatchObject({ name: created.body.name, title: 'New title', role: 'editor' })
+      expect(got.body).toMatchObject({ name: created.body.name, title: 'New title', role: 'owner' })
     } finally {
       client.destroy()
     }

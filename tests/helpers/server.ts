@@ -36,6 +36,8 @@ export interface ChildServer {
   port: number
   dataDir: string
   process: ChildProcess
+  /** Everything the process wrote to stdout and stderr so far (pino JSON lines at LOG_LEVEL). */
+  output(): string
   /** Sends `signal` and waits for exit; resolves to the exit code (null when killed by a signal). */
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
@@ -45,17 +47,20 @@ export async function spawnTestServer(env: Record<string, string> = {}): Promise
   const dataDir = env.DATA_DIR ?? tempDataDir()
   const child = spawn(process.execPath, [path.join(root, 'server/cli/start.ts')], {
     cwd: root,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...env },
+    env: { ...inheritedEnv(), PORT: '0', DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
+  let started = false
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 30_000)
     const onData = (chunk: Buffer) => {
       output += chunk.toString()
+      if (started) return
       const match = /running at (http:\/\/[^\s/]+)/.exec(output)
       if (match) {
         clearTimeout(timer)
+        started = true
         resolve(match[1]!)
       }
     }
@@ -72,11 +77,22 @@ export async function spawnTestServer(env: Record<string, string> = {}): Promise
     port: Number(new URL(url).port),
     dataDir,
     process: child,
+    output: () => output,
     stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       return exited
     },
   }
+}
+
+/**
+ * This process's environment minus the store and Redis settings: a test server uses PostgreSQL
+ * or Redis only when its test asks, never because the shell running the tests had them set
+ * (servers of unrelated tests would share a schema or a Redis prefix and see each other).
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _database, HISTORY_DATABASE_URL: _history, REDIS_URL: _redis, REDIS_PREFIX: _prefix, ...rest } = process.env
+  return rest
 }
 
 /** Mints a token with the test secret. */

@@ -1,0 +1,20 @@
+/**
+ * Picks the document store from the configuration: PostgreSQL when `DATABASE_URL` is set (needed
+ * for several instances), otherwise the embedded SQLite file in `DATA_DIR`.
+ */
+import type { DocumentStore } from './document-store.ts'
+import { PostgresStore } from './postgres-store.ts'
+import { SqliteStore } from './sqlite-store.ts'
+
+/** Where documents are stored. */
+export interface StoreLocation {
+  dataDir: string
+  /** `postgres://` URL; when set, documents go to PostgreSQL. */
+  databaseUrl?: string | undefined
+}
+
+/** Opens (and for PostgreSQL creates or migrates) the document store. */
+export async function openDocumentStore(location: StoreLocation): Promise<DocumentStore> {
+  if (location.databaseUrl) return PostgresStore.open(location.databaseUrl)
+  return new SqliteStore(location.dataDir)
+}
