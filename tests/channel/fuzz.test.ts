@@ -248,8 +248,19 @@ describe(`fuzzing the live server (seed ${SEED})`, () => {
       while (!done) {
         text.insert(0, 'h')
         typed++
-        await waitFor(() => clock(reader.ydoc) === clock(writer.ydoc), failure(`honest edit ${typed} reaches the reader during the fuzz`), 15_000).catch((error: Error) => {
-          throw new Error(`${error.message}; writer refusals ${JSON.stringify(writer.refusals)}, synced ${writer.provider.synced}, unsynced ${writer.provider.unsyncedChanges}, socket ${writer.socket.status}; reader socket ${reader.socket.status}`)
+        await waitFor(() => clock(reader.ydoc) === clock(writer.ydoc), failure(`honest edit ${typed} reaches the reader during the fuzz`), 15_000).catch(async (error: Error) => {
+          const pending = (doc: Y.Doc) => (doc.store.pendingStructs ? [...doc.store.pendingStructs.missing.entries()] : null)
+          // Does the server hold the edit? A fresh client shows what it would send.
+          const fresh = connectClient(server.url, DOC, await testToken('Fresh'))
+          await waitFor(() => fresh.provider.synced, 'fresh client synced').catch(() => {})
+          const freshClock = clock(fresh.ydoc)
+          const freshPending = pending(fresh.ydoc)
+          fresh.destroy()
+          console.log(`fresh client: writer clock ${freshClock} (writer ${clock(writer.ydoc)}, reader ${clock(reader.ydoc)}), fresh pending ${JSON.stringify(freshPending)}`)
+          throw new Error(
+            `${error.message}; writer refusals ${JSON.stringify(writer.refusals)}, synced ${writer.provider.synced}, unsynced ${writer.provider.unsyncedChanges}, ` +
+              `socket ${writer.socket.status}; reader socket ${reader.socket.status}, reader pending ${JSON.stringify(pending(reader.ydoc))}, writer pending ${JSON.stringify(pending(writer.ydoc))}`,
+          )
         })
         await waitFor(() => bodyText(reader.ydoc) === bodyText(writer.ydoc), failure(`writer and reader agree after edit ${typed}`), 15_000)
         await new Promise((resolve) => setTimeout(resolve, 200))
