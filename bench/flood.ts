@@ -23,6 +23,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import * as Y from 'yjs'
+import { readChannelLimits } from '../server/limits/channel-limits.ts'
 import { AUTH_TYPES, MESSAGE_TYPES } from '../shared/frame-inspection.ts'
 import { connectClient, paragraphText, waitFor, type TestClient } from '../tests/helpers/clients.ts'
 import { providerOpening, rawClient, updateFrame, type RawClient } from '../tests/helpers/raw-client.ts'
@@ -145,7 +146,15 @@ async function health(server: ChildServer): Promise<{ channel: { inspected: numb
 }
 
 const phases: Phase[] = []
-const limited = await spawnTestServer({ LOG_LEVEL: 'error' })
+// The test helper lifts message rate limits; the limited phase runs with the real defaults.
+const defaults = readChannelLimits((_name, fallback) => fallback, 4 * 1024 * 1024)
+const limited = await spawnTestServer({
+  LOG_LEVEL: 'error',
+  RATE_LIMIT_MESSAGES_PER_SECOND: String(defaults.perConnection.messagesPerSecond),
+  RATE_LIMIT_MESSAGE_BURST: String(defaults.perConnection.messageBurst),
+  ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: String(defaults.perAddress.messagesPerSecond),
+  ADDRESS_RATE_LIMIT_MESSAGE_BURST: String(defaults.perAddress.messageBurst),
+})
 try {
   phases.push(await measure(limited, 'baseline', 0))
   phases.push(await measure(limited, 'flood, limited', FLOODERS))
