@@ -243,23 +243,33 @@ describe(`fuzzing the live server (seed ${SEED})`, () => {
       // Fuzzed updates may restructure or delete the body, so the check is on Yjs state: the
       // reader has every change the writer made, and both show the same body.
       const text = paragraphText(writer.ydoc)
+      let readerFrames = 0
+      ;(reader.socket as unknown as { webSocket: { addEventListener(type: string, listener: () => void): void } }).webSocket.addEventListener('message', () => readerFrames++)
       const clock = (doc: Y.Doc) => Y.getState(doc.store, writer.ydoc.clientID)
       let typed = 0
       while (!done) {
         text.insert(0, 'h')
         typed++
         await waitFor(() => clock(reader.ydoc) === clock(writer.ydoc), failure(`honest edit ${typed} reaches the reader during the fuzz`), 15_000).catch(async (error: Error) => {
+          const framesAtFailure = readerFrames
+          await new Promise((resolve) => setTimeout(resolve, 1000))
+          console.log(`reader socket frames: ${framesAtFailure} at failure, ${readerFrames} a second later`)
           const pending = (doc: Y.Doc) => (doc.store.pendingStructs ? [...doc.store.pendingStructs.missing.entries()] : null)
           // Does the server hold the edit? A fresh client shows what it would send.
           const fresh = connectClient(server.url, DOC, await testToken('Fresh'))
           await waitFor(() => fresh.provider.synced, 'fresh client synced').catch(() => {})
           const freshClock = clock(fresh.ydoc)
+          const vector = (doc: Y.Doc) => Y.decodeStateVector(Y.encodeStateVector(doc))
+          const freshVector = vector(fresh.ydoc)
+          const readerVector = vector(reader.ydoc)
+          const differing = [...new Set([...freshVector.keys(), ...readerVector.keys()])].filter((id) => freshVector.get(id) !== readerVector.get(id))
+          console.log(`state differs for clients ${JSON.stringify(differing.map((id) => [id, freshVector.get(id), readerVector.get(id)]))}; writer is ${writer.ydoc.clientID}`)
           const freshPending = pending(fresh.ydoc)
           fresh.destroy()
           console.log(`fresh client: writer clock ${freshClock} (writer ${clock(writer.ydoc)}, reader ${clock(reader.ydoc)}), fresh pending ${JSON.stringify(freshPending)}`)
           throw new Error(
             `${error.message}; writer refusals ${JSON.stringify(writer.refusals)}, synced ${writer.provider.synced}, unsynced ${writer.provider.unsyncedChanges}, ` +
-              `socket ${writer.socket.status}; reader socket ${reader.socket.status}, reader pending ${JSON.stringify(pending(reader.ydoc))}, writer pending ${JSON.stringify(pending(writer.ydoc))}`,
+              `socket ${writer.socket.status}; reader socket ${reader.socket.status}, reader refusals ${JSON.stringify(reader.refusals.slice(0, 3))}, reader pending ${JSON.stringify(pending(reader.ydoc))}, writer pending ${JSON.stringify(pending(writer.ydoc))}`,
           )
         })
         await waitFor(() => bodyText(reader.ydoc) === bodyText(writer.ydoc), failure(`writer and reader agree after edit ${typed}`), 15_000)
