@@ -25,6 +25,10 @@ import { handleReadiness, READY_PATH, storeWriteStatus } from './http/readiness.
 import { redisScaleOut } from './scale/redis-scale-out.ts'
 import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
 import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
+import { createChannelProtection, type ChannelProtection } from './limits/channel-protection.ts'
+import { isAllowedOrigin, type OriginPolicy } from './http/origin-policy.ts'
+import { applySecurityHeaders } from './http/security-headers.ts'
+import { contentValidation } from './validation/content-validation.ts'
 import { createHttpFallbackEndpoint } from './transport/http-fallback-endpoint.ts'
 
 /** A running server. */
@@ -38,6 +42,8 @@ export interface RunningServer {
   /** The secret tokens are signed with. */
   readonly authSecret: string
   readonly log: Logger
+  /** Limits and counters of the hardened channel. */
+  readonly protection: ChannelProtection
   /** Stops accepting, writes everything pending, closes clients with a retryable code, closes the store. */
   close(): Promise<void>
 }
@@ -78,6 +84,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     autoVersions: { settleMs: config.versionSettleMs, minIntervalMs: config.versionMinIntervalMs },
     webhooks: { changeDebounceMs: config.webhookDebounceMs, retryDelaysMs: config.webhookRetryDelaysMs, allowPrivate: config.webhookAllowPrivate },
   })
+  // The hardened channel: every transport's frames pass a ChannelGuard; updates are checked against the schema.
+  const protection = createChannelProtection(config.channelLimits)
+  const origins: OriginPolicy = { allowedOrigins: config.allowedOrigins, allowLoopback: config.allowLoopbackOrigins }
   const hocuspocus = new Hocuspocus({
     quiet: true,
     // Hocuspocus merges the updates of one event-loop turn before broadcasting them, and
@@ -85,7 +94,13 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     // ever bigger batches and falls further behind (bench: a 30k-edit trace burst ran at
     // 2.3-3k edits/s with the 1 MiB default, 10k with 4 KiB, and used a third of the CPU).
     flushMaxBytes: 4096,
+    // Hocuspocus's own pre-authentication bounds, set to ours as a second line behind the guard.
+    maxUnauthenticatedQueueSize: config.channelLimits.preAuthMaxBytes,
+    maxUnauthenticatedQueueMessages: config.channelLimits.preAuthMaxMessages,
+    maxPendingDocuments: config.channelLimits.preAuthMaxDocuments,
     extensions: [
+      // First: nothing outside the schema reaches any other extension or the document.
+      contentValidation(log, protection.stats),
       ...(scaleOut ? [scaleOut.extension] : []),
       authentication(accounts.verify, accessPolicy),
       ...accounts.extensions,
@@ -94,8 +109,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     ],
   })
   const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => accounts.authenticate(request) })
-  const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes, durableAck: config.durableAck })
-  const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes })
+  const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes, durableAck: config.durableAck, protection })
+  const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes, protection })
   // Where WebSockets are blocked: the same Hocuspocus connections over SSE + POST.
   const httpFallback = createHttpFallbackEndpoint({
     hocuspocus,
@@ -103,10 +118,13 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     log,
     maxMessageBytes: config.maxMessageBytes,
     limits: { maxSessionsPerAddress: config.httpSessionsPerAddress },
+    protection,
+    origins,
   })
   const serveClient = staticClient(config.clientDir)
 
   const httpServer = http.createServer((request, response) => {
+    applySecurityHeaders(response)
     const path = (request.url ?? '/').split('?', 1)[0]
     if (path === HEALTH_PATH) {
       return sendJson(response, 200, {
@@ -115,6 +133,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
         connections: websocket.sockets.size,
         httpSessions: httpFallback.sessions.size,
         store: storeWriteStatus(writer),
+        channel: protection.stats,
       })
     }
     if (path === READY_PATH) {
@@ -139,6 +158,11 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   })
 
   httpServer.on('upgrade', (request, socket, head) => {
+    // Browsers send cookies with cross-site upgrades and apply no CORS to them: check Origin here.
+    if (!isAllowedOrigin(request, origins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
     const path = (request.url ?? '/').split('?', 1)[0]
     if (path !== undefined && yWebsocket.matches(path)) return yWebsocket.handleUpgrade(request, socket, head)
     if (path !== COLLAB_PATH) {
@@ -176,8 +200,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       yWebsocket.terminateAll()
       httpFallback.terminateAll()
       httpServer.closeAllConnections()
+      protection.stop()
       await store.close()
     })())
 
-  return { url: `http://${host}:${port}`, port, hocuspocus, store, writer, authSecret, log, close }
+  return { url: `http://${host}:${port}`, port, hocuspocus, store, writer, authSecret, log, protection, close }
 }

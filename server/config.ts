@@ -4,6 +4,8 @@
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseAllowedOrigins } from './http/origin-policy.ts'
+import { readChannelLimits, type ChannelLimits } from './limits/channel-limits.ts'
 
 export interface ServerConfig {
   /** TCP port of the single HTTP server (client, API, WebSocket). `PORT`, default 1234; 0 picks a free port. */
@@ -42,6 +44,12 @@ export interface ServerConfig {
    * fallback serves people behind proxies, and a whole office can share one address.
    */
   httpSessionsPerAddress: number
+  /** Rate limits, decode bounds, pre-authentication caps and auth timeout (README "Security"). */
+  channelLimits: ChannelLimits
+  /** Browser origins allowed to open connections besides the server's own host. `ALLOWED_ORIGINS`, comma-separated, default none. */
+  allowedOrigins: string[]
+  /** Whether loopback origins (any port) are allowed too. `ALLOW_LOOPBACK_ORIGINS`, default true (the Vite dev server). */
+  allowLoopbackOrigins: boolean
   /** Lifetime of a sign-in session (cookie and database row), seconds. `SESSION_MAX_AGE_S`, default 30 days. */
   sessionMaxAgeSeconds: number
   /** Lifetime of a WebSocket/API token minted from a session, seconds. `SESSION_TOKEN_TTL_S`, default 600 (10 min). */
@@ -88,13 +96,14 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration from `env` (defaults to `process.env`). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
+  const maxMessageBytes = readInteger(env, 'MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024)
   return {
     port: readInteger(env, 'PORT', 1234, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR || './data'),
     authSecret: readSecret(env),
     devTokens: readBoolean(env, 'DEV_TOKENS', true),
-    maxMessageBytes: readInteger(env, 'MAX_MESSAGE_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    maxMessageBytes,
     clientDir: path.resolve(env.CLIENT_DIR || path.join(repositoryRoot, 'dist', 'client')),
     logLevel: env.LOG_LEVEL || 'info',
     versionSettleMs: readInteger(env, 'VERSION_SETTLE_MS', 30_000, 0, 86_400_000),
@@ -104,6 +113,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     historyDatabaseUrl: env.HISTORY_DATABASE_URL || env.DATABASE_URL || undefined,
     webhookAllowPrivate: readBoolean(env, 'WEBHOOK_ALLOW_PRIVATE', true),
     httpSessionsPerAddress: readInteger(env, 'HTTP_SESSIONS_PER_ADDRESS', 256, 1, 1_000_000),
+    channelLimits: readChannelLimits((name, fallback, min, max) => readInteger(env, name, fallback, min, max), maxMessageBytes),
+    allowedOrigins: readOrigins(env),
+    allowLoopbackOrigins: readBoolean(env, 'ALLOW_LOOPBACK_ORIGINS', true),
     sessionMaxAgeSeconds: readInteger(env, 'SESSION_MAX_AGE_S', 30 * 86_400, 60, 365 * 86_400),
     sessionTokenTtlSeconds: readInteger(env, 'SESSION_TOKEN_TTL_S', 600, 3, 86_400),
     allowRegistration: readBoolean(env, 'ALLOW_REGISTRATION', true),
@@ -170,6 +182,14 @@ function readSecret(env: Record<string, string | undefined>): string | undefined
   if (raw === undefined || raw === '') return undefined
   if (raw.length < 32) throw new ConfigError('AUTH_SECRET must be at least 32 characters long')
   return raw
+}
+
+function readOrigins(env: Record<string, string | undefined>): string[] {
+  try {
+    return parseAllowedOrigins(env.ALLOWED_ORIGINS)
+  } catch (error) {
+    throw new ConfigError(`ALLOWED_ORIGINS: ${(error as Error).message}`)
+  }
 }
 
 function readUrl(env: Record<string, string | undefined>, name: string, protocols: readonly string[]): string | undefined {

@@ -54,6 +54,36 @@ export const CLOSE_CODES = {
     retryable: false,
     description: 'A frame could not be decoded as a Hocuspocus/Yjs protocol message.',
   },
+  authTimeout: {
+    code: 4408,
+    reason: 'auth-timeout',
+    retryable: true,
+    description: 'No document on the connection authenticated within AUTH_TIMEOUT_MS of opening it.',
+  },
+  updateTooLarge: {
+    code: 4413,
+    reason: 'update-too-large',
+    retryable: false,
+    description: 'A document update exceeded MAX_UPDATE_BYTES, MAX_UPDATE_STRUCTS or MAX_UPDATE_DELETE_RANGES.',
+  },
+  invalidContent: {
+    code: 4415,
+    reason: 'invalid-content',
+    retryable: false,
+    description: 'A document update would add content outside the schema (unknown node, mark or root type, unsafe link); nothing of it was applied.',
+  },
+  rateLimited: {
+    code: 4429,
+    reason: 'rate-limited',
+    retryable: true,
+    description: 'The connection (or its address) sent messages or bytes faster than the rate limits allow, beyond what throttling absorbs.',
+  },
+  preAuthLimit: {
+    code: 4431,
+    reason: 'pre-auth-limit',
+    retryable: false,
+    description: 'Before authenticating, the connection queued too many messages or bytes, or opened too many documents.',
+  },
   serverShuttingDown: {
     code: 4503,
     reason: 'server-shutting-down',

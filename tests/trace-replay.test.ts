@@ -11,7 +11,15 @@ import { loadTrace } from './helpers/traces.ts'
 describe('trace replay', () => {
   it('[CONV1] clownschool_flat, one transaction per keystroke, ends at endContent on both replicas and in the store', async () => {
     const trace = loadTrace('clownschool_flat')
-    const server = await startTestServer()
+    // All 23,136 keystrokes are sent at once, far above a person's rate: lift the per-connection
+    // rate limits so this measures sync (and content validation), not throttling [SEC3].
+    const server = await startTestServer({
+      RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+      RATE_LIMIT_MESSAGE_BURST: '1000000',
+      RATE_LIMIT_MAX_QUEUED_MESSAGES: '1000000',
+      ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+      ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
+    })
     const writer = connectClient(server.url, 'clownschool', await testToken('Writer'))
     const reader = connectClient(server.url, 'clownschool', await testToken('Reader'))
     try {

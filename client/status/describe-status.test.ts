@@ -35,6 +35,13 @@ describe('describeStatus', () => {
     expect(describeStatus({ ...base, socket: 'disconnected', failedAttempts: 1 }, time).state).toBe('connecting')
     const denied = describeStatus({ ...base, refusal: { kind: 'denied', detail: 'forbidden: no access' } }, time)
     expect(denied).toEqual({ state: 'denied', text: 'Access denied: forbidden: no access', canRetry: false })
+    // [SEC8] a change refused as outside the schema says so, not "access denied".
+    const refusedChange = describeStatus({ ...base, refusal: { kind: 'denied', detail: 'invalid-content: unknown node type "script"' } }, time)
+    expect(refusedChange).toEqual({
+      state: 'denied',
+      text: 'Change refused by the server (unknown node type "script")',
+      canRetry: false,
+    })
     expect(describeStatus({ ...base, refusal: { kind: 'not-found', detail: 'gone' } }, time).state).toBe('not-found')
   })
 })

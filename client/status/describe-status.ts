@@ -3,6 +3,7 @@
  * unit-tested. "All changes saved" appears only when the server has acknowledged every local
  * change (and the server acknowledges only what is on disk) [STAT1].
  */
+import { CLOSE_CODES } from '../../shared/close-codes.ts'
 
 /** What the indicator is told. */
 export interface StatusFacts {
@@ -39,6 +40,11 @@ export interface StatusView {
 
 /** Derives the indicator from `facts`; `formatTime` renders the saved time. */
 export function describeStatus(facts: StatusFacts, formatTime: (date: Date) => string = (date) => date.toLocaleTimeString()): StatusView {
+  // The server refused a change as outside the schema (SEC8): not an access problem, say what it was.
+  if (facts.refusal?.kind === 'denied' && facts.refusal.detail.startsWith(`${CLOSE_CODES.invalidContent.reason}:`)) {
+    const why = facts.refusal.detail.slice(CLOSE_CODES.invalidContent.reason.length + 1).trim()
+    return { state: 'denied', text: `Change refused by the server (${why})`, canRetry: false }
+  }
   if (facts.refusal?.kind === 'denied') return { state: 'denied', text: `Access denied: ${facts.refusal.detail}`, canRetry: false }
   if (facts.refusal?.kind === 'not-found') return { state: 'not-found', text: `Document not found: ${facts.refusal.detail}`, canRetry: false }
   const kept = keptText(facts)

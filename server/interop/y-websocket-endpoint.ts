@@ -19,6 +19,8 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocketServer, WebSocket } from 'ws'
 import { CLOSE_CODES, type CloseCode } from '../../shared/close-codes.ts'
+import { ChannelGuard, GuardedSocket } from '../limits/channel-guard.ts'
+import type { ChannelProtection } from '../limits/channel-protection.ts'
 import type { Logger } from '../log.ts'
 
 /** Path prefix of the y-websocket endpoint. */
@@ -39,6 +41,8 @@ export interface YWebsocketEndpointOptions {
   log: Logger
   /** Largest accepted message; bigger ones close the socket with 1009. */
   maxMessageBytes: number
+  /** The same rate limits, decoding and pre-authentication caps as `/collab` (on the prefixed frames). */
+  protection: ChannelProtection
 }
 
 /** The endpoint. */
@@ -72,21 +76,29 @@ export function createYWebsocketEndpoint(options: YWebsocketEndpointOptions): YW
       documentName = url.pathname.slice(YJS_PATH_PREFIX.length)
     }
     const token = url.searchParams.get('token') ?? ''
+    let connection: ReturnType<Hocuspocus['handleConnection']> | undefined
+    const guard = new ChannelGuard(options.protection, request.socket.remoteAddress ?? 'unknown', {
+      deliver: (frame) => connection?.handleMessage(frame),
+      close: (code, reason) => socket.close(code, truncate(reason)),
+      pause: () => socket.pause(),
+      resume: () => socket.resume(),
+    })
     const bridge = new BridgeSocket(socket, documentName)
-    const connection = hocuspocus.handleConnection(bridge, toFetchRequest(request))
-    connection.handleMessage(authMessage(documentName, token))
+    connection = hocuspocus.handleConnection(new GuardedSocket(bridge, guard), toFetchRequest(request))
+    guard.receive(authMessage(documentName, token))
 
     socket.on('message', (data, isBinary) => {
       const buffer = data as Buffer
       const message = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
       if (!isBinary || !isForwardable(message)) {
-        socket.close(CLOSE_CODES.malformedMessage.code, `${CLOSE_CODES.malformedMessage.reason}: not a y-websocket sync or awareness message`)
+        guard.refuse(CLOSE_CODES.malformedMessage, 'not a y-websocket sync or awareness message')
         return
       }
-      connection.handleMessage(withDocumentName(documentName, message))
+      guard.receive(withDocumentName(documentName, message))
     })
     socket.on('close', (code, reason) => {
       sockets.delete(socket)
+      guard.dispose()
       connection.handleClose({ code, reason: reason.toString() })
     })
     socket.on('error', (error) => log.warn({ err: error.message }, 'y-websocket error'))

@@ -9,6 +9,8 @@ import type { Duplex } from 'node:stream'
 import type { Hocuspocus } from '@hocuspocus/server'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CLOSE_CODES } from '../../shared/close-codes.ts'
+import { ChannelGuard, GuardedSocket } from '../limits/channel-guard.ts'
+import type { ChannelProtection } from '../limits/channel-protection.ts'
 import type { Logger } from '../log.ts'
 import type { DurableWriter } from '../storage/durable-writer.ts'
 import { DurableAckSocket } from './durable-ack-socket.ts'
@@ -22,6 +24,8 @@ export interface WebSocketEndpointOptions {
   maxMessageBytes: number
   /** Acknowledge only durable changes (default true; `false` is a benchmarking switch, see `DURABLE_ACK`). */
   durableAck?: boolean
+  /** Rate limits, frame decoding and pre-authentication caps (see `server/limits/`). */
+  protection: ChannelProtection
 }
 
 /** Accepts upgrades and feeds their messages to Hocuspocus. */
@@ -44,17 +48,25 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
 
   server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     sockets.add(socket)
-    const connection = hocuspocus.handleConnection(new DurableAckSocket(socket, writer, { durable: options.durableAck ?? true }), toFetchRequest(request))
+    let connection: ReturnType<Hocuspocus['handleConnection']> | undefined
+    const guard = new ChannelGuard(options.protection, request.socket.remoteAddress ?? 'unknown', {
+      deliver: (frame) => connection?.handleMessage(frame),
+      close: (code, reason) => socket.close(code, reason),
+      pause: () => socket.pause(),
+      resume: () => socket.resume(),
+    })
+    connection = hocuspocus.handleConnection(new GuardedSocket(new DurableAckSocket(socket, writer, { durable: options.durableAck ?? true }), guard), toFetchRequest(request))
     socket.on('message', (data, isBinary) => {
       if (!isBinary) {
-        socket.close(CLOSE_CODES.malformedMessage.code, `${CLOSE_CODES.malformedMessage.reason}: text frames are not part of the protocol`)
+        guard.refuse(CLOSE_CODES.malformedMessage, 'text frames are not part of the protocol')
         return
       }
       const buffer = data as Buffer
-      connection.handleMessage(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength))
+      guard.receive(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength))
     })
     socket.on('close', (code, reason) => {
       sockets.delete(socket)
+      guard.dispose()
       connection.handleClose({ code, reason: reason.toString() })
     })
     socket.on('error', (error) => {

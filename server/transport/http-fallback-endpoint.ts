@@ -14,7 +14,11 @@ import type { Hocuspocus } from '@hocuspocus/server'
 import { CLOSE_CODES } from '../../shared/close-codes.ts'
 import { decodeFrames, FrameTooLargeError, HTTP_FALLBACK_PATH, type SessionClose } from '../../shared/http-fallback.ts'
 import { sendJson, sendProblem } from '../http/respond.ts'
+import { ChannelGuard, GuardedSocket } from '../limits/channel-guard.ts'
+import { createChannelProtection, type ChannelProtection } from '../limits/channel-protection.ts'
+import { readChannelLimits } from '../limits/channel-limits.ts'
 import type { Logger } from '../log.ts'
+import { isAllowedOrigin, type OriginPolicy } from '../http/origin-policy.ts'
 import type { DurableWriter } from '../storage/durable-writer.ts'
 import { DurableAckSocket } from '../sync/durable-ack-socket.ts'
 import { toFetchRequest } from '../sync/websocket-endpoint.ts'
@@ -48,6 +52,10 @@ export interface HttpFallbackOptions {
   /** Largest accepted message, as on the WebSocket; a POST carrying a bigger one closes the session with 1009. */
   maxMessageBytes: number
   limits?: Partial<HttpFallbackLimits>
+  /** The same rate limits, decoding and pre-authentication caps as the WebSocket. Default: the default limits, own budgets. */
+  protection?: ChannelProtection
+  /** Which browser origins may drive sessions besides the server's own host. Default: loopback only. */
+  origins?: OriginPolicy
 }
 
 /** Serves the fallback's HTTP requests. */
@@ -85,11 +93,13 @@ const SESSION_ROUTE = new RegExp(`^${HTTP_FALLBACK_PATH}/sessions/([A-Za-z0-9_-]
 export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFallbackEndpoint {
   const { hocuspocus, writer, log, maxMessageBytes } = options
   const limits = { ...defaultHttpFallbackLimits(maxMessageBytes), ...options.limits }
+  const protection = options.protection ?? createChannelProtection(readChannelLimits((_name, fallback) => fallback, maxMessageBytes))
+  const origins = options.origins ?? { allowedOrigins: [], allowLoopback: true }
   const maxBodyBytes = maxMessageBytes + FRAME_OVERHEAD
   const sessions = new Map<string, HttpSession>()
   const perAddress = new Map<string, number>()
-  // Hocuspocus's connection for each session, fed when messages arrive.
-  const connections = new WeakMap<HttpSession, ReturnType<Hocuspocus['handleConnection']>>()
+  // Each session's guard, fed when messages arrive; it hands admitted frames to the session's Hocuspocus connection.
+  const guards = new WeakMap<HttpSession, ChannelGuard>()
 
   const openSessions = (address: string) => perAddress.get(address) ?? 0
 
@@ -100,12 +110,15 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
     }
     if (sessions.size >= limits.maxSessions) return sendProblem(response, 503, 'too-many-sessions', 'the server has no room for more HTTP sessions')
     const id = randomBytes(18).toString('base64url')
+    let connection: ReturnType<Hocuspocus['handleConnection']> | undefined
     perAddress.set(address, openSessions(address) + 1)
     const session = new HttpSession(id, address, { maxBufferedBytes: limits.maxBufferedBytes }, (close: SessionClose) => {
       const left = openSessions(address) - 1
       if (left > 0) perAddress.set(address, left)
       else perAddress.delete(address)
-      connections.get(session)?.handleClose(close)
+      const guard = guards.get(session)
+      guard?.dispose()
+      connection?.handleClose(close)
       // Keep the close event for a client resuming after a cut, then forget the session.
       setTimeout(() => {
         session.detach()
@@ -113,7 +126,13 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
       }, limits.lingerMs).unref()
     })
     sessions.set(id, session)
-    connections.set(session, hocuspocus.handleConnection(new DurableAckSocket(session, writer), toFetchRequest(request)))
+    // No flow control on POSTs: frames a client sends faster than its budget wait in the guard's bounded queue.
+    const guard = new ChannelGuard(protection, address, {
+      deliver: (frame) => connection?.handleMessage(frame),
+      close: (code, reason) => session.close(code, reason),
+    })
+    guards.set(session, guard)
+    connection = hocuspocus.handleConnection(new GuardedSocket(new DurableAckSocket(session, writer), guard), toFetchRequest(request))
     sendJson(response, 201, { id, maxBodyBytes })
   }
 
@@ -164,8 +183,8 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
       return sendProblem(response, error instanceof FrameTooLargeError ? 413 : 400, entry.reason, (error as Error).message)
     }
     session.nextSeq++
-    const connection = connections.get(session)
-    for (const message of messages) connection?.handleMessage(message)
+    const guard = guards.get(session)
+    for (const message of messages) guard?.receive(message)
     response.writeHead(204).end()
   }
 
@@ -189,7 +208,7 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
       const url = new URL(request.url ?? '/', 'http://localhost')
       // As for the API: cookies ride along on cross-site requests, so only our own pages (or
       // clients that send no Origin) may drive a session.
-      if (isCrossSite(request)) return sendProblem(response, 403, 'forbidden', 'cross-site requests may not open or use HTTP sessions')
+      if (!isAllowedOrigin(request, origins)) return sendProblem(response, 403, 'forbidden', 'cross-site requests may not open or use HTTP sessions')
       if (url.pathname === `${HTTP_FALLBACK_PATH}/sessions`) {
         if (request.method !== 'POST') return sendProblem(response, 405, 'method-not-allowed', 'POST to open a session')
         return createSession(request, response)
@@ -217,23 +236,12 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
     },
     terminateAll() {
       clearInterval(timer)
+      if (!options.protection) protection.stop()
       for (const session of sessions.values()) {
         session.drop(1001, 'server stopped')
         session.detach()
       }
     },
-  }
-}
-
-/** True when a browser says the request comes from another site (same rule as the API router). */
-function isCrossSite(request: IncomingMessage): boolean {
-  if (request.headers['sec-fetch-site'] === 'cross-site') return true
-  const origin = request.headers.origin
-  if (origin === undefined) return false
-  try {
-    return new URL(origin).host !== request.headers.host
-  } catch {
-    return true
   }
 }
 

@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BODY_FRAGMENT } from '../../shared/protocol.ts'
 import { launchBrowser, screenshot } from '../helpers/browser.ts'
-import { connectClient, waitForSaved } from '../helpers/clients.ts'
+import { waitFor } from '../helpers/clients.ts'
 import { startTestServer, testToken } from '../helpers/server.ts'
 import { caretIn, createDocumentAs, editorJson, editorText, openEditor, waitForStatus, waitForText } from './editor-pages.ts'
 
@@ -189,28 +189,26 @@ describe('browser: rich text', () => {
 
   it('[EDIT4][SCHEMA2] a javascript: link written straight into the CRDT never becomes a clickable href', async () => {
     const { bob, doc } = await pair('Links')
-    const raw = connectClient(server.url, doc, await testToken('Mallory'))
-    try {
-      await waitForSaved(raw)
-      raw.ydoc.transact(() => {
-        const paragraph = new Y.XmlElement('paragraph')
-        const text = new Y.XmlText()
-        paragraph.insert(0, [text])
-        raw.ydoc.getXmlFragment(BODY_FRAGMENT).insert(0, [paragraph])
-        text.insert(0, 'evil', { link: { href: 'javascript:alert(document.domain)' } })
-        text.insert(4, ' spaced', { link: { href: ' JaVa\tScRiPt:alert(1)' } })
-        text.insert(11, ' data', { link: { href: 'data:text/html,<script>alert(1)</script>' } })
-        text.insert(16, ' fine', { link: { href: 'https://example.com/' } })
-      })
-      await waitForSaved(raw)
-      await bob.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('evil spaced data fine'))
-      const hrefs = await bob.evaluate(() => [...document.querySelectorAll('a')].map((anchor) => anchor.getAttribute('href')))
-      expect(hrefs.filter((href) => href !== null && href !== '/')).toEqual(['https://example.com/'])
-      expect(await bob.locator('.ProseMirror a', { hasText: 'evil' }).getAttribute('href')).toBeNull()
-      expect(await editorText(bob)).toContain('evil')
-    } finally {
-      raw.destroy()
-    }
+    // The server refuses such updates from clients [SEC8]; documents stored before that check
+    // existed can still hold them, so the browser's own defence is tested with content written
+    // on the server side, which reaches the page like any remote change.
+    await waitFor(() => server.hocuspocus.documents.has(doc), 'the document is loaded')
+    const live = server.hocuspocus.documents.get(doc)!
+    live.transact(() => {
+      const paragraph = new Y.XmlElement('paragraph')
+      const text = new Y.XmlText()
+      paragraph.insert(0, [text])
+      live.getXmlFragment(BODY_FRAGMENT).insert(0, [paragraph])
+      text.insert(0, 'evil', { link: { href: 'javascript:alert(document.domain)' } })
+      text.insert(4, ' spaced', { link: { href: ' JaVa\tScRiPt:alert(1)' } })
+      text.insert(11, ' data', { link: { href: 'data:text/html,<script>alert(1)</script>' } })
+      text.insert(16, ' fine', { link: { href: 'https://example.com/' } })
+    })
+    await bob.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.includes('evil spaced data fine'))
+    const hrefs = await bob.evaluate(() => [...document.querySelectorAll('a')].map((anchor) => anchor.getAttribute('href')))
+    expect(hrefs.filter((href) => href !== null && href !== '/')).toEqual(['https://example.com/'])
+    expect(await bob.locator('.ProseMirror a', { hasText: 'evil' }).getAttribute('href')).toBeNull()
+    expect(await editorText(bob)).toContain('evil')
     await bob.context().close()
   })
 })

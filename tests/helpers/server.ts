@@ -14,6 +14,18 @@ import { createLogger } from '../../server/log.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
+/**
+ * Message rate limits lifted for tests that are not about them: every test client shares
+ * 127.0.0.1 (one address budget), and scripted clients type far faster than people. The
+ * rate-limit tests and `bench/flood.ts` set the limits they test explicitly [SEC3].
+ */
+export const UNTHROTTLED: Record<string, string> = {
+  RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+  RATE_LIMIT_MESSAGE_BURST: '1000000',
+  ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+  ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
+}
+
 /** A fixed secret so tokens can be minted before a server starts. */
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789'
 
@@ -25,7 +37,7 @@ export function tempDataDir(): string {
 /** Starts a server in this process on a free port. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<RunningServer & { dataDir: string }> {
   const dataDir = env.DATA_DIR ?? tempDataDir()
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, ...env })
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, ...UNTHROTTLED, ...env })
   const server = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'))
   return Object.assign(server, { dataDir })
 }
@@ -47,7 +59,7 @@ export async function spawnTestServer(env: Record<string, string> = {}): Promise
   const dataDir = env.DATA_DIR ?? tempDataDir()
   const child = spawn(process.execPath, [path.join(root, 'server/cli/start.ts')], {
     cwd: root,
-    env: { ...inheritedEnv(), PORT: '0', DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...env },
+    env: { ...inheritedEnv(), PORT: '0', DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...UNTHROTTLED, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

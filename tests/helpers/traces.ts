@@ -14,7 +14,9 @@ export interface SequentialTrace {
   txns: { time?: string; patches: [position: number, deleteCount: number, insertText: string][] }[]
 }
 
-const tracesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'editing-traces')
+// EDITING_TRACES_DIR: where the repository is not checked out beside ../shared (e.g. a git worktree).
+const tracesDir =
+  process.env.EDITING_TRACES_DIR || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data', 'editing-traces')
 
 /** Loads `name` (e.g. `clownschool_flat`) from the shared traces folder; throws if it is missing. */
 export function loadTrace(name: string): SequentialTrace {

@@ -1,0 +1,207 @@
+/**
+ * An honest client's edit latency while other connections flood the same document.
+ *
+ * The server runs as a child process (as in production, the bench's own clients do not share its
+ * event loop). An honest writer makes EDITS single-character edits one after another and each is
+ * timed until an honest reader on the same document has it. Three phases:
+ *
+ *   baseline         - no flood
+ *   flood, limited   - FLOODERS raw sockets send valid one-character updates as fast as their
+ *                      sockets take them, with the default rate limits
+ *   flood, unlimited - (with --unlimited) the same flood against a server whose rate limits are
+ *                      lifted: what the limits buy. Slow: the server drowns, edits time out.
+ *
+ * The run fails (exit 1) when the limited flood's p99 is over 2x the baseline's p99 [SEC3].
+ *
+ *   node bench/flood.ts [--edits 300] [--flooders 3] [--unlimited]
+ *
+ * Writes bench/results/flood-<date>.json and .md.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import * as Y from 'yjs'
+import { readChannelLimits } from '../server/limits/channel-limits.ts'
+import { AUTH_TYPES, MESSAGE_TYPES } from '../shared/frame-inspection.ts'
+import { connectClient, paragraphText, waitFor, type TestClient } from '../tests/helpers/clients.ts'
+import { providerOpening, rawClient, updateFrame, type RawClient } from '../tests/helpers/raw-client.ts'
+import { spawnTestServer, testToken, type ChildServer } from '../tests/helpers/server.ts'
+
+const { values } = parseArgs({
+  options: { edits: { type: 'string', default: '300' }, flooders: { type: 'string', default: '3' }, unlimited: { type: 'boolean', default: false } },
+})
+const EDITS = Number(values.edits)
+const FLOODERS = Number(values.flooders)
+const DOC = 'flood-bench'
+const EDIT_TIMEOUT_MS = 5_000
+
+interface Phase {
+  name: string
+  p50: number
+  p95: number
+  p99: number
+  max: number
+  floodFramesAccepted: number
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+/** A raw editor that keeps its socket full of valid updates until stopped. */
+async function startFlooder(url: string, name: string): Promise<{ stop(): void; raw: RawClient }> {
+  const raw = rawClient(url)
+  await raw.opened
+  for (const frame of providerOpening(DOC, await testToken(name))) raw.send(frame)
+  await waitFor(() => raw.frames.some((frame) => frame.type === MESSAGE_TYPES.auth && frame.authType === AUTH_TYPES.authenticated), 'flooder authenticated')
+  await waitFor(() => raw.frames.some((frame) => frame.update !== undefined), 'flooder synced')
+  const ydoc = new Y.Doc()
+  for (const frame of raw.frames) if (frame.update) Y.applyUpdate(ydoc, frame.update)
+  raw.frames.length = 0
+  // Ignore what the server sends from now on (others' edits): decoding it would only load this process.
+  raw.ws.removeAllListeners('message')
+  const ownParagraph = new Y.XmlElement('paragraph')
+  const text = new Y.XmlText()
+  ownParagraph.insert(0, [text])
+  ydoc.getXmlFragment('default').insert(ydoc.getXmlFragment('default').length, [ownParagraph])
+  let stopped = false
+  let outgoing: Uint8Array[] = [Y.encodeStateAsUpdate(ydoc)]
+  ydoc.on('update', (update: Uint8Array) => outgoing.push(update))
+  const pump = () => {
+    if (stopped || raw.closed) return
+    // Keep up to 1 MiB queued: as fast as the server reads, never unbounded in this process.
+    // At most 500 updates per turn, so this process's own timers (the honest clients) still run.
+    for (let batch = 0; batch < 5 && raw.ws.bufferedAmount < 1024 * 1024; batch++) {
+      for (let i = 0; i < 100; i++) text.insert(text.length > 2000 ? 0 : text.length, 'f')
+      for (const update of outgoing) raw.send(updateFrame(DOC, update))
+      outgoing = []
+      if (text.length > 2000) text.delete(0, 1000)
+    }
+    setTimeout(pump, 1)
+  }
+  pump()
+  return {
+    raw,
+    stop() {
+      stopped = true
+      raw.close()
+    },
+  }
+}
+
+async function measure(server: ChildServer, name: string, flooders: number, edits = EDITS): Promise<Phase> {
+  const writer: TestClient = connectClient(server.url, DOC, await testToken('Writer'))
+  const reader: TestClient = connectClient(server.url, DOC, await testToken('Reader'))
+  await waitFor(() => writer.provider.synced && reader.provider.synced, 'honest clients synced', 30_000)
+  const before = await health(server)
+  const floods = await Promise.all(Array.from({ length: flooders }, (_, i) => startFlooder(server.url, `Flooder${i}`)))
+  if (flooders > 0) await new Promise((resolve) => setTimeout(resolve, 1000)) // let the flood reach full speed
+  const text = paragraphText(writer.ydoc)
+  const clock = (doc: Y.Doc) => Y.getState(doc.store, writer.ydoc.clientID)
+  const latencies: number[] = []
+  console.error(`${name}: measuring ${edits} edits`)
+  for (let i = 0; i < edits; i++) {
+    if (i % 50 === 0) console.error(`${name}: edit ${i}`)
+    const started = performance.now()
+    text.insert(0, 'h')
+    const target = clock(writer.ydoc)
+    // An edit that has not arrived after EDIT_TIMEOUT_MS counts as that long (the unlimited
+    // flood can drown the server); the next edit carries on.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, EDIT_TIMEOUT_MS)
+      function done() {
+        clearTimeout(timer)
+        reader.ydoc.off('update', check)
+        resolve()
+      }
+      function check() {
+        if (clock(reader.ydoc) >= target) done()
+      }
+      reader.ydoc.on('update', check)
+      check()
+    })
+    latencies.push(Math.min(EDIT_TIMEOUT_MS, performance.now() - started))
+    // A fast typist's pace (20 keystrokes a second), within the per-connection rate limit.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  const after = await health(server)
+  for (const flood of floods) flood.stop()
+  writer.destroy()
+  reader.destroy()
+  latencies.sort((a, b) => a - b)
+  return {
+    name,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1]!,
+    floodFramesAccepted: after.channel.inspected - before.channel.inspected,
+  }
+}
+
+async function health(server: ChildServer): Promise<{ channel: { inspected: number } }> {
+  return (await (await fetch(`${server.url}/healthz`)).json()) as never
+}
+
+const phases: Phase[] = []
+// The test helper lifts message rate limits; the limited phase runs with the real defaults.
+const defaults = readChannelLimits((_name, fallback) => fallback, 4 * 1024 * 1024)
+const limited = await spawnTestServer({
+  LOG_LEVEL: 'error',
+  RATE_LIMIT_MESSAGES_PER_SECOND: String(defaults.perConnection.messagesPerSecond),
+  RATE_LIMIT_MESSAGE_BURST: String(defaults.perConnection.messageBurst),
+  ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: String(defaults.perAddress.messagesPerSecond),
+  ADDRESS_RATE_LIMIT_MESSAGE_BURST: String(defaults.perAddress.messageBurst),
+})
+try {
+  phases.push(await measure(limited, 'baseline', 0))
+  phases.push(await measure(limited, 'flood, limited', FLOODERS))
+} finally {
+  await limited.stop()
+}
+if (values.unlimited) {
+  const unlimited = await spawnTestServer({
+    LOG_LEVEL: 'error',
+    RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+    RATE_LIMIT_MESSAGE_BURST: '1000000',
+    RATE_LIMIT_BYTES_PER_SECOND: String(1024 ** 3),
+    ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '10000000',
+    ADDRESS_RATE_LIMIT_MESSAGE_BURST: '10000000',
+    ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: String(16 * 1024 ** 3),
+  })
+  try {
+    // Fewer edits: without limits each can take seconds.
+    phases.push(await measure(unlimited, 'flood, unlimited', FLOODERS, Math.min(EDITS, 40)))
+  } finally {
+    await unlimited.stop()
+  }
+}
+
+const baseline = phases[0]!
+const limitedFlood = phases[1]!
+const ratio = limitedFlood.p99 / baseline.p99
+const ms = (value: number) => value.toFixed(2)
+const date = new Date().toISOString().slice(0, 10)
+const markdown = [
+  `# Honest latency under a flood (${date})`,
+  '',
+  `loopback, server in a child process, ${EDITS} sequential 1-character edits 50 ms apart from an honest writer, each timed until an honest reader has it; ` +
+    `${FLOODERS} flooding sockets on the same document sending valid updates as fast as their sockets take them; Node ${process.version}, ${os.cpus().length} CPUs (shared).`,
+  '',
+  `Edits not delivered within ${EDIT_TIMEOUT_MS} ms count as ${EDIT_TIMEOUT_MS} ms; the unlimited phase (if run) times ${Math.min(EDITS, 40)} edits.`,
+  '',
+  '| phase | p50 ms | p95 ms | p99 ms | max ms | frames the server took in during the phase |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...phases.map((phase) => `| ${phase.name} | ${ms(phase.p50)} | ${ms(phase.p95)} | ${ms(phase.p99)} | ${ms(phase.max)} | ${phase.floodFramesAccepted.toLocaleString('en')} |`),
+  '',
+  `Limited flood p99 / baseline p99 = ${ratio.toFixed(2)}× (bound: 2×) — ${ratio <= 2 ? 'within the bound' : 'OVER THE BOUND'}.`,
+  '',
+].join('\n')
+const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results')
+fs.mkdirSync(outDir, { recursive: true })
+fs.writeFileSync(path.join(outDir, `flood-${date}.json`), JSON.stringify({ date, edits: EDITS, flooders: FLOODERS, phases, p99Ratio: ratio }, null, 2))
+fs.writeFileSync(path.join(outDir, `flood-${date}.md`), markdown)
+console.log(markdown)
+process.exit(ratio <= 2 ? 0 : 1)

@@ -1,0 +1,220 @@
+/**
+ * The gate every inbound frame passes before Hocuspocus sees it, one per connection, the same for
+ * WebSocket, HTTP fallback and y-websocket connections:
+ *
+ * 1. Rate limits: the frame is paid for from the connection's and its address's token buckets.
+ *    When they cannot pay, the guard holds the frame and pauses reading from the transport
+ *    (TCP backpressure slows the sender, not the server); frames piling up past
+ *    `maxQueuedMessages`/`maxQueuedBytes` close the connection with `rate-limited` (4429).
+ * 2. Decoding: the frame is decoded completely ({@link inspectFrame}); malformed frames close
+ *    with `malformed-message` (4422), Yjs updates over their bounds with `update-too-large` (4413).
+ * 3. Pre-authentication caps: frames for documents not yet authenticated are what Hocuspocus
+ *    queues; their count, bytes and number of documents are bounded (4431), and a connection
+ *    with no authenticated document after `authTimeoutMs` is closed (4408).
+ *
+ * The guard learns which documents authenticated by watching Hocuspocus's replies
+ * ({@link ChannelGuard.observeOutgoing}, via {@link GuardedSocket}).
+ */
+import type { WebSocketLike } from '@hocuspocus/server'
+import { CLOSE_CODES, formatCloseReason, type CloseCode } from '../../shared/close-codes.ts'
+import { AUTH_TYPES, MESSAGE_TYPES, inspectFrame, peekOutgoing } from '../../shared/frame-inspection.ts'
+import type { ChannelProtection, ChannelStats } from './channel-protection.ts'
+import { Budget } from './rate-limiter.ts'
+import type { ChannelLimits } from './channel-limits.ts'
+
+/** What the guard drives: the connection's transport and Hocuspocus behind it. */
+export interface GuardedTransport {
+  /** Hands an admitted frame to Hocuspocus. */
+  deliver(frame: Uint8Array): void
+  /** Closes the transport with a close-table code and reason. */
+  close(code: number, reason: string): void
+  /** Stops reading from the client (optional: transports without flow control only queue). */
+  pause?(): void
+  /** Reads again after {@link pause}. */
+  resume?(): void
+}
+
+/** One connection's gate. */
+export class ChannelGuard {
+  private readonly limits: ChannelLimits
+  private readonly protection: ChannelProtection
+  private readonly stats: ChannelStats
+  private readonly transport: GuardedTransport
+  private readonly connectionBudget: Budget
+  private readonly addressBudget: Budget
+  private readonly address: string
+  private readonly queue: Uint8Array[] = []
+  private queuedBytes = 0
+  private pumpTimer: NodeJS.Timeout | null = null
+  private paused = false
+  private closed = false
+  private disposed = false
+  private readonly authTimer: NodeJS.Timeout
+  private anyAuthenticated = false
+  private readonly authenticated = new Set<string>()
+  private readonly pending = new Map<string, { messages: number; bytes: number }>()
+  private pendingMessages = 0
+  private pendingBytes = 0
+
+  /** `clientAddress` is the remote IP (its budget is shared with the address's other connections). */
+  constructor(protection: ChannelProtection, clientAddress: string, transport: GuardedTransport) {
+    const limits = protection.limits
+    this.limits = limits
+    this.protection = protection
+    this.stats = protection.stats
+    this.transport = transport
+    this.address = clientAddress
+    this.connectionBudget = new Budget(limits.perConnection)
+    this.addressBudget = protection.addresses.acquire(clientAddress)
+    this.authTimer = setTimeout(() => {
+      if (!this.anyAuthenticated) this.refuse(CLOSE_CODES.authTimeout, `no document authenticated within ${limits.authTimeoutMs} ms`)
+    }, limits.authTimeoutMs)
+    this.authTimer.unref()
+  }
+
+  /** A frame arrived from the client. */
+  receive(frame: Uint8Array): void {
+    if (this.closed) return
+    this.queue.push(frame)
+    this.queuedBytes += frame.byteLength
+    if (this.queue.length > this.limits.maxQueuedMessages || this.queuedBytes > this.limits.maxQueuedBytes) {
+      this.refuse(CLOSE_CODES.rateLimited, `over ${this.limits.maxQueuedMessages} messages or ${this.limits.maxQueuedBytes} bytes waiting`)
+      return
+    }
+    if (this.pumpTimer === null) this.pump()
+  }
+
+  /** A frame Hocuspocus sends to the client: tracks which documents authenticated. */
+  observeOutgoing(frame: Uint8Array): void {
+    const head = peekOutgoing(frame)
+    if (!head) return
+    if (head.type === MESSAGE_TYPES.auth && head.authType === AUTH_TYPES.authenticated) {
+      this.forgetPending(head.address)
+      this.authenticated.add(head.address)
+      this.anyAuthenticated = true
+      clearTimeout(this.authTimer)
+    } else if (head.type === MESSAGE_TYPES.auth && head.authType === AUTH_TYPES.permissionDenied) {
+      // Hocuspocus drops the document's queue on a refusal; a retry starts afresh.
+      this.forgetPending(head.address)
+    } else if (head.type === MESSAGE_TYPES.close) {
+      this.authenticated.delete(head.address)
+    }
+  }
+
+  /** Closes the connection with `entry` (e.g. a schema violation found later in the pipeline). */
+  refuse(entry: CloseCode, detail: string): void {
+    if (this.closed) return
+    this.closed = true
+    this.queue.length = 0
+    this.queuedBytes = 0
+    this.stats.refused[entry.reason] = (this.stats.refused[entry.reason] ?? 0) + 1
+    this.transport.close(entry.code, formatCloseReason(entry, detail))
+    this.dispose()
+  }
+
+  /** The transport closed: stop timers and give back the address budget. Idempotent. */
+  dispose(): void {
+    this.closed = true
+    if (this.disposed) return
+    this.disposed = true
+    clearTimeout(this.authTimer)
+    if (this.pumpTimer !== null) clearTimeout(this.pumpTimer)
+    this.pumpTimer = null
+    this.protection.addresses.release(this.address)
+  }
+
+  private pump = (): void => {
+    this.pumpTimer = null
+    while (this.queue.length > 0 && !this.closed) {
+      const frame = this.queue[0]!
+      const wait = Math.max(this.connectionBudget.waitMs(frame.byteLength), this.addressBudget.waitMs(frame.byteLength))
+      if (wait > 0) {
+        this.stats.throttled++
+        if (!this.paused) {
+          this.paused = true
+          this.transport.pause?.()
+        }
+        this.pumpTimer = setTimeout(this.pump, wait)
+        return
+      }
+      this.connectionBudget.take(frame.byteLength)
+      this.addressBudget.take(frame.byteLength)
+      this.queue.shift()
+      this.queuedBytes -= frame.byteLength
+      this.admit(frame)
+    }
+    if (this.paused && !this.closed) {
+      this.paused = false
+      this.transport.resume?.()
+    }
+  }
+
+  private admit(frame: Uint8Array): void {
+    this.stats.inspected++
+    const inspected = inspectFrame(frame, this.limits.frames)
+    if (!inspected.ok) {
+      this.refuse(inspected.kind === 'too-large' ? CLOSE_CODES.updateTooLarge : CLOSE_CODES.malformedMessage, inspected.detail)
+      return
+    }
+    if (!this.authenticated.has(inspected.address) && !this.countPending(inspected.address, frame.byteLength)) return
+    this.transport.deliver(frame)
+  }
+
+  /** Counts a frame for a not-yet-authenticated document; false (and closed) past a cap. */
+  private countPending(address: string, bytes: number): boolean {
+    let entry = this.pending.get(address)
+    if (!entry) {
+      if (this.pending.size >= this.limits.preAuthMaxDocuments) {
+        this.refuse(CLOSE_CODES.preAuthLimit, `over ${this.limits.preAuthMaxDocuments} documents awaiting authentication`)
+        return false
+      }
+      entry = { messages: 0, bytes: 0 }
+      this.pending.set(address, entry)
+    }
+    entry.messages++
+    entry.bytes += bytes
+    this.pendingMessages++
+    this.pendingBytes += bytes
+    if (this.pendingMessages > this.limits.preAuthMaxMessages) {
+      this.refuse(CLOSE_CODES.preAuthLimit, `over ${this.limits.preAuthMaxMessages} messages before authentication`)
+      return false
+    }
+    if (this.pendingBytes > this.limits.preAuthMaxBytes) {
+      this.refuse(CLOSE_CODES.preAuthLimit, `over ${this.limits.preAuthMaxBytes} bytes before authentication`)
+      return false
+    }
+    return true
+  }
+
+  private forgetPending(address: string): void {
+    const entry = this.pending.get(address)
+    if (!entry) return
+    this.pending.delete(address)
+    this.pendingMessages -= entry.messages
+    this.pendingBytes -= entry.bytes
+  }
+}
+
+/** The socket Hocuspocus writes to: shows every outgoing frame to the guard, then passes it on. */
+export class GuardedSocket implements WebSocketLike {
+  private readonly inner: WebSocketLike
+  private readonly guard: ChannelGuard
+
+  constructor(inner: WebSocketLike, guard: ChannelGuard) {
+    this.inner = inner
+    this.guard = guard
+  }
+
+  get readyState(): number {
+    return this.inner.readyState
+  }
+
+  send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+    if (data instanceof Uint8Array) this.guard.observeOutgoing(data)
+    this.inner.send(data)
+  }
+
+  close(code?: number, reason?: string): void {
+    this.inner.close(code, reason)
+  }
+}

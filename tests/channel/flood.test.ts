@@ -1,0 +1,141 @@
+/**
+ * Flooding: a client sending far faster than its budget is throttled (its frames wait, reading
+ * from its socket pauses) or, when it ignores backpressure, closed with 4429, while honest
+ * clients on the same document keep converging. Latency figures come from `bench/flood.ts`;
+ * nothing here is timed tightly.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { CLOSE_CODES } from '../../shared/close-codes.ts'
+import { AUTH_TYPES, MESSAGE_TYPES } from '../../shared/frame-inspection.ts'
+import { bodyText, connectClient, paragraphText, waitFor, waitForSaved, type TestClient } from '../helpers/clients.ts'
+import { encodeFrames, HTTP_FALLBACK_PATH } from '../../shared/http-fallback.ts'
+import { providerOpening, queryAwarenessFrame, rawClient, updateFrame, type RawClient } from '../helpers/raw-client.ts'
+import { startTestServer, testToken } from '../helpers/server.ts'
+
+const DOC = 'flooded'
+
+/** An authenticated raw editor holding the document, able to produce many valid one-character updates. */
+async function flooder(url: string, name: string): Promise<{ raw: RawClient; updates(count: number, char: string): Uint8Array[] }> {
+  const raw = rawClient(url)
+  await raw.opened
+  for (const frame of providerOpening(DOC, await testToken(name))) raw.send(frame)
+  await waitFor(() => raw.frames.some((frame) => frame.type === MESSAGE_TYPES.auth && frame.authType === AUTH_TYPES.authenticated), 'flooder authenticated')
+  await waitFor(() => raw.frames.some((frame) => frame.update !== undefined), 'flooder received the document')
+  const ydoc = new Y.Doc()
+  for (const frame of raw.frames) if (frame.update) Y.applyUpdate(ydoc, frame.update)
+  return {
+    raw,
+    updates(count, char) {
+      const updates: Uint8Array[] = []
+      const record = (update: Uint8Array) => updates.push(update)
+      ydoc.on('update', record)
+      const text = paragraphText(ydoc)
+      for (let i = 0; i < count; i++) text.insert(0, char)
+      ydoc.off('update', record)
+      return updates
+    },
+  }
+}
+
+function count(text: string, char: string): number {
+  return text.split(char).length - 1
+}
+
+describe('flooding', () => {
+  const cleanups: (() => Promise<void> | void)[] = []
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+
+  async function serverWith(env: Record<string, string>) {
+    const server = await startTestServer(env)
+    cleanups.push(() => server.close())
+    return server
+  }
+  function track(client: TestClient): TestClient {
+    cleanups.push(() => client.destroy())
+    return client
+  }
+
+  it('[SEC3] a flooding connection is throttled to its budget while honest clients on the document converge', async () => {
+    const server = await serverWith({ RATE_LIMIT_MESSAGES_PER_SECOND: '100', RATE_LIMIT_MESSAGE_BURST: '200' })
+    const honest = track(connectClient(server.url, DOC, await testToken('Honest')))
+    const reader = track(connectClient(server.url, DOC, await testToken('Reader')))
+    await waitFor(() => honest.provider.synced && reader.provider.synced, 'honest clients synced')
+    paragraphText(honest.ydoc).insert(0, '.')
+    await waitForSaved(honest)
+
+    const flood = await flooder(server.url, 'Flo')
+    cleanups.push(() => flood.raw.close())
+    const started = Date.now()
+    for (const update of flood.updates(3000, 'f')) flood.raw.send(updateFrame(DOC, update))
+
+    // The honest client keeps typing during the flood, and every keystroke reaches the reader.
+    for (let i = 0; i < 10; i++) {
+      paragraphText(honest.ydoc).insert(paragraphText(honest.ydoc).length, 'H')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    await waitFor(() => count(bodyText(reader.ydoc), 'H') === 10, 'the reader has all honest keystrokes', 20_000)
+    await waitForSaved(honest, 20_000)
+
+    // Throttled: at most the burst plus the sustained rate for the time elapsed got through.
+    const elapsedSeconds = (Date.now() - started) / 1000
+    const applied = count(bodyText(server.hocuspocus.documents.get(DOC)!), 'f')
+    expect(applied).toBeGreaterThan(0)
+    expect(applied).toBeLessThanOrEqual(200 + Math.ceil(100 * elapsedSeconds) + 20)
+    expect(server.protection.stats.throttled).toBeGreaterThan(0)
+    // Throttled, not dropped: the socket is open and its frames keep arriving in order.
+    expect(flood.raw.closed).toBeNull()
+    await waitFor(() => count(bodyText(server.hocuspocus.documents.get(DOC)!), 'f') > applied, 'the flood keeps draining at its rate')
+  })
+
+  it('[SEC3] a client that ignores backpressure (frames piling up past RATE_LIMIT_MAX_QUEUED_MESSAGES) is closed with 4429', async () => {
+    // WebSockets pause reading when throttled, so TCP holds a flood back; HTTP POSTs cannot be
+    // paused: their frames queue in the guard, and past the bound the session is closed.
+    const server = await serverWith({
+      RATE_LIMIT_MESSAGES_PER_SECOND: '100',
+      RATE_LIMIT_MESSAGE_BURST: '200',
+      RATE_LIMIT_MAX_QUEUED_MESSAGES: '100',
+      PRE_AUTH_MAX_MESSAGES: '100000',
+    })
+    const honest = track(connectClient(server.url, DOC, await testToken('Honest')))
+    await waitFor(() => honest.provider.synced, 'honest synced')
+    const base = `${server.url}${HTTP_FALLBACK_PATH}`
+    const { id } = (await (await fetch(`${base}/sessions`, { method: 'POST' })).json()) as { id: string }
+    const frames = Array.from({ length: 1000 }, () => queryAwarenessFrame(DOC))
+    const posted = await fetch(`${base}/sessions/${id}/messages?seq=0&ack=0`, { method: 'POST', body: encodeFrames(frames) })
+    expect(posted.ok).toBe(true)
+    const events = await fetch(`${base}/sessions/${id}/events`)
+    const text = await events.text()
+    const close = /event: close\ndata: (.*)\n/.exec(text)
+    expect(JSON.parse(close![1]!)).toMatchObject({ code: CLOSE_CODES.rateLimited.code, reason: expect.stringMatching(/^rate-limited: /) })
+    expect(CLOSE_CODES.rateLimited.retryable).toBe(true)
+    // The honest client is untouched.
+    paragraphText(honest.ydoc).insert(0, 'still here')
+    await waitForSaved(honest)
+    expect(bodyText(server.hocuspocus.documents.get(DOC)!)).toContain('still here')
+  })
+
+  it('[SEC3] the per-address budget binds all connections of one address together', async () => {
+    const server = await serverWith({
+      RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+      RATE_LIMIT_MESSAGE_BURST: '100000',
+      ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '100',
+      ADDRESS_RATE_LIMIT_MESSAGE_BURST: '300',
+    })
+    const first = await flooder(server.url, 'Flo')
+    const second = await flooder(server.url, 'Flip')
+    cleanups.push(() => first.raw.close(), () => second.raw.close())
+    const started = Date.now()
+    for (const update of first.updates(1500, 'a')) first.raw.send(updateFrame(DOC, update))
+    for (const update of second.updates(1500, 'b')) second.raw.send(updateFrame(DOC, update))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const text = bodyText(server.hocuspocus.documents.get(DOC)!)
+    const elapsedSeconds = (Date.now() - started) / 1000
+    const applied = count(text, 'a') + count(text, 'b')
+    // Each socket alone could send everything at once; together they get the address's budget.
+    expect(applied).toBeGreaterThan(0)
+    expect(applied).toBeLessThanOrEqual(300 + Math.ceil(100 * elapsedSeconds) + 20)
+  })
+})
