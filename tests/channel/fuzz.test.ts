@@ -31,7 +31,8 @@ import { spawnTestServer, testToken, type ChildServer } from '../helpers/server.
 
 const LONG = process.env.LONG === '1'
 const TARGET = LONG ? 1_000_000 : 100_000
-const TIME_LIMIT_MS = LONG ? 900_000 : 60_000
+// The loop ends at TARGET; the time limit only bounds a machine too loaded to get there (CI runs two files at once).
+const TIME_LIMIT_MS = LONG ? 900_000 : 180_000
 const WORKERS = 8
 const BATCH = 40
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31)
