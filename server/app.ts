@@ -29,6 +29,7 @@ import { createChannelProtection, type ChannelProtection } from './limits/channe
 import { isAllowedOrigin, type OriginPolicy } from './http/origin-policy.ts'
 import { applySecurityHeaders } from './http/security-headers.ts'
 import { contentValidation } from './validation/content-validation.ts'
+import { collectable } from './validation/gc-guard.ts'
 import { createHttpFallbackEndpoint } from './transport/http-fallback-endpoint.ts'
 
 /** A running server. */
@@ -94,6 +95,10 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     // ever bigger batches and falls further behind (bench: a 30k-edit trace burst ran at
     // 2.3-3k edits/s with the 1 MiB default, 10k with 4 KiB, and used a third of the CPU).
     flushMaxBytes: 4096,
+    // A malformed update must not be able to make Yjs's garbage collection throw: that wedges the
+    // document for good (see server/validation/gc-guard.ts). Hocuspocus types the filter without
+    // its argument; Yjs passes the item.
+    yDocOptions: { gc: true, gcFilter: collectable as unknown as () => boolean },
     // Hocuspocus's own pre-authentication bounds, set to ours as a second line behind the guard.
     maxUnauthenticatedQueueSize: config.channelLimits.preAuthMaxBytes,
     maxUnauthenticatedQueueMessages: config.channelLimits.preAuthMaxMessages,

@@ -27,7 +27,14 @@ export class ShadowDocument {
   private readonly source: Y.Doc
   private readonly alreadyChecked: (origin: unknown) => boolean
   private readonly follow = (update: Uint8Array, origin: unknown) => {
-    if (this.copy && !this.alreadyChecked(origin)) Y.applyUpdate(this.copy, update)
+    if (!this.copy || this.alreadyChecked(origin)) return
+    try {
+      Y.applyUpdate(this.copy, update)
+    } catch {
+      // This runs inside the live document's transaction cleanup, where a throw would wedge it
+      // (see gc-guard.ts): drop the copy instead; the next check rebuilds it.
+      this.discard()
+    }
   }
 
   /**
