@@ -17,6 +17,10 @@ export type StoreOperation =
    * every stored log entry and `state`, written in the same transaction that reads them, so a
    * writer that has not seen everything stored (another instance's appends) can never truncate
    * the document. Log entries folded in are removed.
+   *
+   * `state` must hold every update this store instance appended for the document before this
+   * operation (the live document's whole state does): a store merges in only what it did not
+   * write itself (see `fold-snapshot.ts`), so a lone writer's snapshot costs no merge at all.
    */
   | { kind: 'snapshot'; document: string; state: Uint8Array }
 

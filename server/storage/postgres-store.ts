@@ -6,7 +6,7 @@
  */
 import pg from 'pg'
 import type { DocumentStore, DocumentSummary, StoreOperation, StoredDocument } from './document-store.ts'
-import { foldSnapshot } from './fold-snapshot.ts'
+import { OwnWrites } from './fold-snapshot.ts'
 
 /** Schema versions, applied in order at start; each runs once, under an advisory lock. */
 const MIGRATIONS: readonly string[] = [
@@ -38,6 +38,7 @@ export interface PostgresStoreOptions {
 /** {@link DocumentStore} on PostgreSQL. Create with {@link PostgresStore.open}. */
 export class PostgresStore implements DocumentStore {
   private readonly pool: pg.Pool
+  private readonly ownWrites = new OwnWrites()
 
   private constructor(pool: pg.Pool) {
     this.pool = pool
@@ -92,6 +93,7 @@ export class PostgresStore implements DocumentStore {
 
   async write(operations: readonly StoreOperation[]): Promise<void> {
     if (operations.length === 0) return
+    const own = this.ownWrites.begin()
     await this.transaction(async (client) => {
       // Lock every document row of the batch in name order first: concurrent batches from other
       // instances then queue behind each other instead of deadlocking, and a compaction below
@@ -106,11 +108,13 @@ export class PostgresStore implements DocumentStore {
       let appendData: Buffer[] = []
       const flushAppends = async () => {
         if (appendNames.length === 0) return
-        await client.query(
+        const inserted = await client.query<{ name: string; seq: string }>(
           `INSERT INTO store_updates (name, data)
-           SELECT t.name, t.data FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS t(name, data, i) ORDER BY t.i`,
+           SELECT t.name, t.data FROM unnest($1::text[], $2::bytea[]) WITH ORDINALITY AS t(name, data, i) ORDER BY t.i
+           RETURNING name, seq`,
           [appendNames, appendData],
         )
+        for (const row of inserted.rows) own.appended(row.name, Number(row.seq))
         appendNames = []
         appendData = []
       }
@@ -123,9 +127,10 @@ export class PostgresStore implements DocumentStore {
         await flushAppends()
         const stored = await client.query<{ snapshot: Buffer | null }>('SELECT snapshot FROM store_documents WHERE name = $1', [op.document])
         const log = await client.query<{ seq: string; data: Buffer }>('SELECT seq, data FROM store_updates WHERE name = $1 ORDER BY seq', [op.document])
-        const merged = foldSnapshot(
+        const merged = own.fold(
+          op.document,
           stored.rows[0]?.snapshot ? toBytes(stored.rows[0].snapshot) : null,
-          log.rows.map((row) => toBytes(row.data)),
+          log.rows.map((row) => ({ seq: Number(row.seq), data: toBytes(row.data) })),
           op.state,
         )
         await client.query('UPDATE store_documents SET snapshot = $1, updated_at = now() WHERE name = $2', [toBuffer(merged), op.document])
@@ -134,10 +139,12 @@ export class PostgresStore implements DocumentStore {
       }
       await flushAppends()
     })
+    own.commit()
   }
 
   async delete(name: string): Promise<void> {
     await this.pool.query('DELETE FROM store_documents WHERE name = $1', [name])
+    this.ownWrites.forget(name)
   }
 
   async list(): Promise<DocumentSummary[]> {

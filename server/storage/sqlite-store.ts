@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { DatabaseSync, type StatementSync } from 'node:sqlite'
 import type { DocumentStore, DocumentSummary, StoreOperation, StoredDocument } from './document-store.ts'
-import { foldSnapshot } from './fold-snapshot.ts'
+import { OwnWrites, type LogEntry } from './fold-snapshot.ts'
 
 /** File name of the database inside the data directory. */
 export const SQLITE_FILE = 'documents.sqlite'
@@ -40,6 +40,7 @@ const SCHEMA = `
 export class SqliteStore implements DocumentStore {
   readonly file: string
   private readonly db: DatabaseSync
+  private readonly ownWrites = new OwnWrites()
   private readonly statements: {
     touch: StatementSync
     append: StatementSync
@@ -47,6 +48,7 @@ export class SqliteStore implements DocumentStore {
     clearLog: StatementSync
     loadSnapshot: StatementSync
     loadUpdates: StatementSync
+    loadLog: StatementSync
     deleteDocument: StatementSync
     list: StatementSync
   }
@@ -67,6 +69,7 @@ export class SqliteStore implements DocumentStore {
       clearLog: this.db.prepare('DELETE FROM updates WHERE name = ?'),
       loadSnapshot: this.db.prepare('SELECT snapshot FROM documents WHERE name = ?'),
       loadUpdates: this.db.prepare('SELECT data FROM updates WHERE name = ? ORDER BY seq'),
+      loadLog: this.db.prepare('SELECT seq, data FROM updates WHERE name = ? ORDER BY seq'),
       deleteDocument: this.db.prepare('DELETE FROM documents WHERE name = ?'),
       list: this.db.prepare('SELECT name, updated_at FROM documents ORDER BY updated_at DESC'),
     }
@@ -88,23 +91,26 @@ export class SqliteStore implements DocumentStore {
   async write(operations: readonly StoreOperation[]): Promise<void> {
     if (operations.length === 0) return
     const now = Date.now()
+    const own = this.ownWrites.begin()
     this.db.exec('BEGIN IMMEDIATE')
     try {
+      // One touch per document, not per update: a burst of keystrokes is one batch.
+      for (const name of new Set(operations.map((op) => op.document))) this.statements.touch.run(name, now, now)
       for (const op of operations) {
-        this.statements.touch.run(op.document, now, now)
         if (op.kind === 'append') {
-          this.statements.append.run(op.document, op.update, now)
+          own.appended(op.document, Number(this.statements.append.run(op.document, op.update, now).lastInsertRowid))
         } else {
           // Read, merge and replace inside this write transaction (BEGIN IMMEDIATE holds the write
           // lock), so appends by another process sharing the file are folded in, never dropped.
           const row = this.statements.loadSnapshot.get(op.document) as { snapshot: Uint8Array | null } | undefined
-          const log = (this.statements.loadUpdates.all(op.document) as { data: Uint8Array }[]).map((r) => r.data)
-          const merged = foldSnapshot(row?.snapshot ?? null, log, op.state)
+          const log = this.statements.loadLog.all(op.document) as unknown as LogEntry[]
+          const merged = own.fold(op.document, row?.snapshot ?? null, log, op.state)
           this.statements.clearLog.run(op.document)
           this.statements.snapshot.run(merged, now, op.document)
         }
       }
       this.db.exec('COMMIT')
+      own.commit()
     } catch (error) {
       this.db.exec('ROLLBACK')
       throw error
@@ -117,6 +123,7 @@ export class SqliteStore implements DocumentStore {
       this.statements.clearLog.run(name)
       this.statements.deleteDocument.run(name)
       this.db.exec('COMMIT')
+      this.ownWrites.forget(name)
     } catch (error) {
       this.db.exec('ROLLBACK')
       throw error

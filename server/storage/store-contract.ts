@@ -110,6 +110,48 @@ export function storeContractSuite(backend: ContractBackend): void {
       expect(text).toHaveLength('minetheirs'.length)
     })
 
+    it('[PG1] a lone writer\'s folded snapshot is its state, byte for byte', async () => {
+      const store = await open()
+      const name = unique('lone')
+      const a = edit(null, 'one', 7)
+      const b = edit(a.state, 'two', 7)
+      await store.write([
+        { kind: 'append', document: name, update: a.update },
+        { kind: 'snapshot', document: name, state: a.state },
+      ])
+      await store.write([{ kind: 'append', document: name, update: b.update }])
+      await store.write([{ kind: 'snapshot', document: name, state: b.state }])
+      const stored = await store.load(name)
+      expect(stored?.updates).toHaveLength(0)
+      expect([...stored!.snapshot!]).toEqual([...b.state])
+    })
+
+    it('[PG1] a snapshot another writer replaced is merged again, never assumed held', async () => {
+      const [first, second] = [await open(), await open()]
+      const name = unique('replaced')
+      const a1 = edit(null, 'a1', 8)
+      await first.write([
+        { kind: 'append', document: name, update: a1.update },
+        { kind: 'snapshot', document: name, state: a1.state },
+      ])
+      // `second` never saw a1: its snapshot is the merge of a1's snapshot and its own b1.
+      const b1 = edit(null, 'b1', 9)
+      await second.write([
+        { kind: 'append', document: name, update: b1.update },
+        { kind: 'snapshot', document: name, state: b1.state },
+      ])
+      // `first` never saw b1 and compacts again: the stored snapshot is no longer its own.
+      const a2 = edit(a1.state, 'a2', 8)
+      await first.write([
+        { kind: 'append', document: name, update: a2.update },
+        { kind: 'snapshot', document: name, state: a2.state },
+      ])
+      const text = textOf(await first.load(name))
+      expect(text).toContain('a1a2')
+      expect(text).toContain('b1')
+      expect(text).toHaveLength(6)
+    })
+
     it('[PG1] concurrent batches and compactions from two writers lose nothing', async () => {
       const writers = [await open(), await open()]
       const name = unique('race')
