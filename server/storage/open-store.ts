@@ -1,10 +1,11 @@
 /**
  * Picks the document store from the configuration: PostgreSQL when `DATABASE_URL` is set (needed
- * for several instances), otherwise the embedded SQLite file in `DATA_DIR`.
+ * for several instances), otherwise the embedded SQLite file in `DATA_DIR`, written from a worker
+ * thread (see threaded-sqlite-store.ts).
  */
 import type { DocumentStore } from './document-store.ts'
 import { PostgresStore } from './postgres-store.ts'
-import { SqliteStore } from './sqlite-store.ts'
+import { ThreadedSqliteStore } from './threaded-sqlite-store.ts'
 
 /** Where documents are stored. */
 export interface StoreLocation {
@@ -16,5 +17,5 @@ export interface StoreLocation {
 /** Opens (and for PostgreSQL creates or migrates) the document store. */
 export async function openDocumentStore(location: StoreLocation): Promise<DocumentStore> {
   if (location.databaseUrl) return PostgresStore.open(location.databaseUrl)
-  return new SqliteStore(location.dataDir)
+  return ThreadedSqliteStore.open(location.dataDir)
 }

@@ -1,6 +1,7 @@
 /**
  * The embedded default store: SQLite through Node's built-in `node:sqlite` (no native addon), in
  * WAL mode so readers never block the writer and a commit is one sequential append.
+ * Synchronous: the server runs it on a worker thread (threaded-sqlite-store.ts).
  */
 import fs from 'node:fs'
 import path from 'node:path'
