@@ -7,7 +7,8 @@
  *
  *   baseline         - no flood
  *   flood, limited   - FLOODERS raw sockets send valid one-character updates as fast as their
- *                      sockets take them, with the default rate limits
+ *                      sockets take them, with the default rate limits (each flooder on its own
+ *                      worker thread, bench/clients/flooder.ts)
  *   flood, unlimited - (with --unlimited) the same flood against a server whose rate limits are
  *                      lifted: what the limits buy. Slow: the server drowns, edits time out.
  *
@@ -22,12 +23,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { Worker } from 'node:worker_threads'
 import * as Y from 'yjs'
 import { readChannelLimits } from '../server/limits/channel-limits.ts'
-import { AUTH_TYPES, MESSAGE_TYPES } from '../shared/frame-inspection.ts'
 import { connectClient, paragraphText, waitFor, type TestClient } from '../tests/helpers/clients.ts'
-import { providerOpening, rawClient, updateFrame, type RawClient } from '../tests/helpers/raw-client.ts'
 import { spawnTestServer, testToken, type ChildServer } from '../tests/helpers/server.ts'
+import type { FlooderOptions } from './clients/flooder.ts'
 
 const { values } = parseArgs({
   options: { edits: { type: 'string', default: '300' }, flooders: { type: 'string', default: '3' }, unlimited: { type: 'boolean', default: false } },
@@ -50,43 +51,22 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }
 
-/** A raw editor that keeps its socket full of valid updates until stopped. */
-async function startFlooder(url: string, name: string): Promise<{ stop(): void; raw: RawClient }> {
-  const raw = rawClient(url)
-  await raw.opened
-  for (const frame of providerOpening(DOC, await testToken(name))) raw.send(frame)
-  await waitFor(() => raw.frames.some((frame) => frame.type === MESSAGE_TYPES.auth && frame.authType === AUTH_TYPES.authenticated), 'flooder authenticated')
-  await waitFor(() => raw.frames.some((frame) => frame.update !== undefined), 'flooder synced')
-  const ydoc = new Y.Doc()
-  for (const frame of raw.frames) if (frame.update) Y.applyUpdate(ydoc, frame.update)
-  raw.frames.length = 0
-  // Ignore what the server sends from now on (others' edits): decoding it would only load this process.
-  raw.ws.removeAllListeners('message')
-  const ownParagraph = new Y.XmlElement('paragraph')
-  const text = new Y.XmlText()
-  ownParagraph.insert(0, [text])
-  ydoc.getXmlFragment('default').insert(ydoc.getXmlFragment('default').length, [ownParagraph])
-  let stopped = false
-  let outgoing: Uint8Array[] = [Y.encodeStateAsUpdate(ydoc)]
-  ydoc.on('update', (update: Uint8Array) => outgoing.push(update))
-  const pump = () => {
-    if (stopped || raw.closed) return
-    // Keep up to 1 MiB queued: as fast as the server reads, never unbounded in this process.
-    // At most 500 updates per turn, so this process's own timers (the honest clients) still run.
-    for (let batch = 0; batch < 5 && raw.ws.bufferedAmount < 1024 * 1024; batch++) {
-      for (let i = 0; i < 100; i++) text.insert(text.length > 2000 ? 0 : text.length, 'f')
-      for (const update of outgoing) raw.send(updateFrame(DOC, update))
-      outgoing = []
-      if (text.length > 2000) text.delete(0, 1000)
-    }
-    setTimeout(pump, 1)
-  }
-  pump()
+/**
+ * A raw editor that keeps its socket full of valid updates until stopped. It runs on its own
+ * worker thread: generating the flood is heavy, and in the measuring thread it would delay the
+ * honest clients' own event loop and count as server latency.
+ */
+async function startFlooder(url: string, name: string): Promise<{ stop(): Promise<void> }> {
+  const worker = new Worker(new URL('./clients/flooder.ts', import.meta.url), { workerData: { url, name, document: DOC } satisfies FlooderOptions })
+  await new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve())
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`flooder ${name} exited with code ${code} before it flooded`)))
+  })
   return {
-    raw,
-    stop() {
-      stopped = true
-      raw.close()
+    async stop() {
+      worker.removeAllListeners('exit')
+      await worker.terminate()
     },
   }
 }
@@ -127,7 +107,7 @@ async function measure(server: ChildServer, name: string, flooders: number, edit
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   const after = await health(server)
-  for (const flood of floods) flood.stop()
+  await Promise.all(floods.map((flood) => flood.stop()))
   writer.destroy()
   reader.destroy()
   latencies.sort((a, b) => a - b)
