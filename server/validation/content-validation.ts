@@ -3,8 +3,9 @@
  * it is applied, stored or broadcast (SPEC SEC8-SEC9).
  *
  * In `beforeHandleMessage` (which runs before Hocuspocus applies a message), the Yjs update of a
- * sync-step-2 or update message is first applied to the document's {@link ShadowDocument} and
- * what it adds is checked against `shared/content-rules.ts`. On a problem the sender is told with
+ * sync-step-2 or update message is accepted at once when it is plain typing (plain-typing.ts);
+ * otherwise it is first applied to the document's {@link ShadowDocument} and what it adds is
+ * checked against `shared/content-rules.ts`. On a problem the sender is told with
  * a permission-denied message `invalid-content: <detail>` (the provider's
  * `onAuthenticationFailed`; the editor shows it and stops reconnecting, as for any fatal
  * refusal), its socket is closed with 4415, and the hook throws so Hocuspocus drops the message.
@@ -16,6 +17,7 @@ import { AUTH_TYPES, MESSAGE_TYPES, SYNC_TYPES } from '../../shared/frame-inspec
 import * as decoding from 'lib0/decoding'
 import type { ChannelStats } from '../limits/channel-protection.ts'
 import type { Logger } from '../log.ts'
+import { isPlainTyping } from './plain-typing.ts'
 import { ShadowDocument } from './shadow-document.ts'
 
 /** Thrown from the hook: Hocuspocus closes the document connection with `code`/`reason`. */
@@ -55,7 +57,12 @@ export function contentValidation(log: Logger, stats?: ChannelStats): Extension 
       if (connection.readOnly) return
       const update = carriedUpdate(frame)
       if (!update) return
-      const problem = shadowFor(document).check(update)
+      const shadow = shadowFor(document)
+      if (isPlainTyping(document, update)) {
+        shadow.accepted(update)
+        return
+      }
+      const problem = shadow.check(update)
       if (!problem) return
       const entry = problem.kind === 'malformed' ? CLOSE_CODES.malformedMessage : CLOSE_CODES.invalidContent
       log.warn({ document: document.name, problem: problem.detail }, 'update refused')

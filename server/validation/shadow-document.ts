@@ -2,11 +2,14 @@
  * A validation copy of one live document. An incoming update is applied here first; the structs
  * it added are checked against the content rules; only then may Hocuspocus apply it for real.
  *
- * The copy follows the live document through its `update` events (re-applying an update it
- * already validated is a cheap no-op in Yjs). Checking walks only the structs the update
- * inserted (between the transaction's before- and after-state), so its cost follows the size of
- * the update, not of the document. After a refused update the copy holds content the live
- * document does not: it is thrown away and rebuilt from the live document on next use.
+ * The copy follows the live document lazily: updates it has not checked itself (other
+ * instances', the REST API's, and plain typing accepted without it, see plain-typing.ts) wait in
+ * a backlog that is applied just before the next check, so a stream of keystrokes costs no copy
+ * work at all. A backlog past {@link MAX_BACKLOG_BYTES} drops the copy instead; it is rebuilt
+ * from the live document on next use. Checking walks only the structs the update inserted
+ * (between the transaction's before- and after-state), so its cost follows the size of the
+ * update, not of the document. After a refused update the copy holds content the live document
+ * does not: it is thrown away and rebuilt likewise.
  */
 import * as Y from 'yjs'
 import { ALLOWED_ROOTS, TEXT_CHILD, attributeProblem, childProblem, elementProblem, markProblem, metaProblem } from '../../shared/content-rules.ts'
@@ -21,20 +24,18 @@ export interface ContentProblem {
 
 const VALIDATING = Symbol('validating')
 
+/** Backlog size past which the copy is dropped and later rebuilt, rather than caught up. */
+export const MAX_BACKLOG_BYTES = 1024 * 1024
+
 /** The validation copy of `source`. Call {@link ShadowDocument.destroy} when the source unloads. */
 export class ShadowDocument {
   private copy: Y.Doc | null = null
+  private backlog: Uint8Array[] = []
+  private backlogBytes = 0
   private readonly source: Y.Doc
   private readonly alreadyChecked: (origin: unknown) => boolean
   private readonly follow = (update: Uint8Array, origin: unknown) => {
-    if (!this.copy || this.alreadyChecked(origin)) return
-    try {
-      Y.applyUpdate(this.copy, update)
-    } catch {
-      // This runs inside the live document's transaction cleanup, where a throw would wedge it
-      // (see gc-guard.ts): drop the copy instead; the next check rebuilds it.
-      this.discard()
-    }
+    if (!this.alreadyChecked(origin)) this.accepted(update)
   }
 
   /**
@@ -49,7 +50,7 @@ export class ShadowDocument {
 
   /** Applies `update` to the copy and returns the first problem with what it adds, or `null`. */
   check(update: Uint8Array): ContentProblem | null {
-    const copy = (this.copy ??= this.rebuild())
+    const copy = this.current()
     let before: Map<number, number> | null = null
     let after: Map<number, number> | null = null
     const capture = (transaction: Y.Transaction) => {
@@ -74,6 +75,14 @@ export class ShadowDocument {
     return problem
   }
 
+  /** Notes that the live document applies `update` without this copy having checked it. */
+  accepted(update: Uint8Array): void {
+    if (!this.copy) return
+    this.backlog.push(update)
+    this.backlogBytes += update.byteLength
+    if (this.backlogBytes > MAX_BACKLOG_BYTES) this.discard()
+  }
+
   /** Stops following the source and frees the copy. */
   destroy(): void {
     this.source.off('update', this.follow)
@@ -83,6 +92,26 @@ export class ShadowDocument {
   private discard(): void {
     this.copy?.destroy()
     this.copy = null
+    this.backlog = []
+    this.backlogBytes = 0
+  }
+
+  /** The copy, caught up with the live document. */
+  private current(): Y.Doc {
+    if (this.copy && this.backlog.length > 0) {
+      const copy = this.copy
+      const backlog = this.backlog
+      this.backlog = []
+      this.backlogBytes = 0
+      try {
+        copy.transact(() => {
+          for (const update of backlog) Y.applyUpdate(copy, update)
+        })
+      } catch {
+        this.discard()
+      }
+    }
+    return (this.copy ??= this.rebuild())
   }
 
   private rebuild(): Y.Doc {

@@ -146,6 +146,40 @@ describe('schema validation', () => {
     }
   })
 
+  it('[SEC14] plain typing accepted without the validation copy still leaves it able to judge what follows', async () => {
+    const typingDoc = 'validated-typing'
+    const typist = connectClient(server.url, typingDoc, await testToken('Typist'))
+    try {
+      await waitFor(() => typist.provider.synced, 'typist synced')
+      const text = paragraphText(typist.ydoc)
+      text.insert(0, 'a')
+      await waitForSaved(typist)
+      // Keystrokes one by one: each is plain typing, checked without the copy.
+      for (const character of 'bcdefgh') text.insert(text.length, character)
+      await waitForSaved(typist)
+      // Formatting them needs the copy, which must have caught up with every keystroke.
+      text.format(0, 8, { bold: {} })
+      await waitForSaved(typist)
+      expect(typist.refusals).toEqual([])
+      const live = server.hocuspocus.documents.get(typingDoc)!
+      expect(JSON.stringify(live.getXmlFragment('default').toJSON())).toContain('<bold>abcdefgh</bold>')
+      // An unknown mark on those characters is refused for what it is, not as an unknown dependency.
+      const mallory = new Y.Doc()
+      Y.applyUpdate(mallory, Y.encodeStateAsUpdate(live))
+      const before = Y.encodeStateVector(mallory)
+      paragraphText(mallory).format(0, 3, { blink: {} })
+      const raw = rawClient(server.url)
+      await raw.opened
+      for (const frame of providerOpening(typingDoc, await testToken('Mallory'))) raw.send(frame)
+      await waitFor(() => raw.frames.some((frame) => frame.authType === AUTH_TYPES.authenticated), 'authenticated')
+      raw.send(updateFrame(typingDoc, Y.encodeStateAsUpdate(mallory, before)))
+      expect((await raw.waitClosed()).code).toBe(CLOSE_CODES.invalidContent.code)
+      expect(raw.frames.find((frame) => frame.authType === AUTH_TYPES.permissionDenied)?.reason).toMatch(/unknown mark "blink"/)
+    } finally {
+      typist.destroy()
+    }
+  })
+
   it('[SEC8] a provider holding invalid content is told with a fatal refusal the editor shows', async () => {
     const ydoc = new Y.Doc()
     Y.applyUpdate(ydoc, attacks[0]![1])
