@@ -62,11 +62,20 @@ export class DurableWriter {
     this.schedule(0)
   }
 
-  /** Resolves once every operation enqueued before this call is durable. Never rejects. */
-  whenDurable(): Promise<void> {
-    const target = this.enqueuedSeq
-    if (this.durableSeq >= target) return Promise.resolve()
-    return new Promise((resolve) => this.waiters.push({ target, resolve }))
+  /** Resolves once every operation enqueued before this call (or up to `mark`) is durable. Never rejects. */
+  whenDurable(mark = this.enqueuedSeq): Promise<void> {
+    if (this.durableSeq >= mark) return Promise.resolve()
+    return new Promise((resolve) => this.waiters.push({ target: mark, resolve }))
+  }
+
+  /** A mark for everything enqueued so far, for {@link isDurable} and {@link whenDurable}. */
+  get mark(): number {
+    return this.enqueuedSeq
+  }
+
+  /** Whether everything enqueued before `mark` was taken is durable. */
+  isDurable(mark: number): boolean {
+    return this.durableSeq >= mark
   }
 
   /** Stops writing: later operations are dropped with a warning. Call after `whenDurable()`. */
@@ -127,6 +136,7 @@ export class DurableWriter {
   }
 
   private releaseWaiters(): void {
+    // Waiters are mostly in target order (marks only grow), but one may wait for an older mark.
     if (this.waiters.length === 0) return
     const still: Waiter[] = []
     for (const waiter of this.waiters) {

@@ -43,4 +43,41 @@ describe('DurableAckSocket', () => {
       expect(sent.length, `durable=${durable} after the write`).toBe(1)
     }
   })
+
+  it('[DUR2] releases held acknowledgements in order, each as soon as its own write is durable; other messages pass at once', async () => {
+    const releases: (() => void)[] = []
+    const store = {
+      write: () => new Promise<void>((resolve) => releases.push(resolve)),
+      load: async () => null,
+      delete: async () => {},
+      list: async () => [],
+      ping: async () => {},
+      close: async () => {},
+    }
+    const writer = new DurableWriter(store, createLogger('silent'))
+    const sent: string[] = []
+    const socket = new DurableAckSocket({ readyState: 1, send: (data) => sent.push(isSyncStatus(data) ? `ack ${data[data.length - 1]}` : 'other'), close: () => {} }, writer)
+    const ack = (n: number) => {
+      const message = new OutgoingMessage('d').writeSyncStatus(true).toUint8Array()
+      return Uint8Array.from([...message, n])
+    }
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 5))
+    writer.enqueue({ kind: 'append', document: 'd', update: new Uint8Array([0, 0]) })
+    socket.send(ack(1))
+    await settle() // the first batch is being written
+    writer.enqueue({ kind: 'append', document: 'd', update: new Uint8Array([0, 0]) })
+    socket.send(ack(2))
+    socket.send(ack(3))
+    socket.send(new OutgoingMessage('d').writeStateless('remote edit').toUint8Array())
+    expect(sent).toEqual(['other'])
+    releases.shift()!()
+    await settle()
+    expect(sent).toEqual(['other', 'ack 1'])
+    releases.shift()!()
+    await settle()
+    expect(sent).toEqual(['other', 'ack 1', 'ack 2', 'ack 3'])
+    // Nothing pending: the next acknowledgement goes straight out.
+    socket.send(ack(4))
+    expect(sent.at(-1)).toBe('ack 4')
+  })
 })

@@ -25,7 +25,11 @@ export interface AckTransport {
 
 /** A Hocuspocus-facing socket whose acknowledgements wait for durability. */
 export class DurableAckSocket implements WebSocketLike {
-  private acknowledgements: Promise<void> = Promise.resolve()
+  // Held acknowledgements, in order, each with the writer's mark when it was sent. One wait on the
+  // writer at a time releases every one that became durable: a burst of keystrokes costs one
+  // promise per store commit, not per keystroke.
+  private held: { mark: number; data: Uint8Array }[] = []
+  private waiting = false
 
   private readonly socket: AckTransport
   private readonly writer: DurableWriter
@@ -47,16 +51,30 @@ export class DurableAckSocket implements WebSocketLike {
 
   send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
     if (this.durable && data instanceof Uint8Array && isSyncStatus(data)) {
-      // Capture the durability target now: later writes must not delay this acknowledgement.
-      const durable = this.writer.whenDurable()
-      this.acknowledgements = this.acknowledgements
-        .then(() => durable)
-        .then(() => {
-          if (this.socket.readyState === WebSocket.OPEN) this.socket.send(data)
-        })
+      // Take the mark now: later writes must not delay this acknowledgement.
+      const mark = this.writer.mark
+      if (this.held.length === 0 && this.writer.isDurable(mark)) {
+        this.socket.send(data)
+        return
+      }
+      this.held.push({ mark, data })
+      this.waitForDurable()
       return
     }
     this.socket.send(data as Uint8Array)
+  }
+
+  private waitForDurable(): void {
+    if (this.waiting || this.held.length === 0) return
+    this.waiting = true
+    void this.writer.whenDurable(this.held[0]!.mark).then(() => {
+      this.waiting = false
+      let released = 0
+      while (released < this.held.length && this.writer.isDurable(this.held[released]!.mark)) released++
+      const durable = this.held.splice(0, released)
+      if (this.socket.readyState === WebSocket.OPEN) for (const { data } of durable) this.socket.send(data)
+      this.waitForDurable()
+    })
   }
 
   close(code?: number, reason?: string): void {
