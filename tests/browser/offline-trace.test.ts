@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import { useBrowserAndServer } from '../helpers/browser.ts'
 import { loadTrace } from '../helpers/traces.ts'
-import { createDocumentAs, openEditor, waitForLocalFlush, waitForServiceWorker, waitForStatus, waitForText } from './editor-pages.ts'
+import { createDocumentAs, openEditor, storedUpdateCount, waitForLocalFlush, waitForServiceWorker, waitForStatus, waitForText } from './editor-pages.ts'
 
 const LONG = process.env.LONG === '1'
 
@@ -55,23 +55,7 @@ describe('browser: offline trace replay', () => {
     // One IndexedDB transaction per update: tens of thousands take a while to commit.
     await waitForLocalFlush(page, LONG ? 300_000 : 30_000)
     // y-indexeddb compacts once its log passes 500 updates; well under the number of transactions.
-    const countUpdates = () =>
-      page.evaluate(
-        (database) =>
-          new Promise<number>((resolve, reject) => {
-            const open = indexedDB.open(database)
-            open.onerror = () => reject(open.error)
-            open.onsuccess = () => {
-              const request = open.result.transaction('updates').objectStore('updates').count()
-              request.onsuccess = () => {
-                open.result.close()
-                resolve(request.result)
-              }
-            }
-          }),
-        `collab:${doc}`,
-      )
-    await expect.poll(countUpdates, { timeout: LONG ? 120_000 : 15_000 }).toBeLessThan(510)
+    await expect.poll(() => storedUpdateCount(page, doc), { timeout: LONG ? 120_000 : 15_000 }).toBeLessThan(510)
 
     await page.reload()
     await waitForText(page, expected, 60_000)

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
 import { testToken } from '../helpers/server.ts'
-import { caretIn, createDocumentAs, editorJson, editorText, openEditor, statusText, waitForText, waitForLocalFlush, waitForServiceWorker, waitForStatus } from './editor-pages.ts'
+import { caretIn, createDocumentAs, editorJson, editorText, openEditor, statusText, storedUpdateCount, waitForText, waitForLocalFlush, waitForServiceWorker, waitForStatus } from './editor-pages.ts'
 
 describe('browser: offline', () => {
   const harness = useBrowserAndServer()
@@ -104,23 +104,7 @@ describe('browser: offline', () => {
     await waitForLocalFlush(page)
     expect(await statusText(page)).toBe('Offline: 600 changes kept on this device')
     // y-indexeddb folds its log into a snapshot once it passes 500 updates (1 s after the last).
-    const countUpdates = (name: string) =>
-      page.evaluate(
-        (database) =>
-          new Promise<number>((resolve, reject) => {
-            const open = indexedDB.open(database)
-            open.onerror = () => reject(open.error)
-            open.onsuccess = () => {
-              const request = open.result.transaction('updates').objectStore('updates').count()
-              request.onsuccess = () => {
-                open.result.close()
-                resolve(request.result)
-              }
-            }
-          }),
-        `collab:${name}`,
-      )
-    await expect.poll(() => countUpdates(doc), { timeout: 15_000 }).toBeLessThan(50)
+    await expect.poll(() => storedUpdateCount(page, doc), { timeout: 15_000 }).toBeLessThan(50)
 
     await page.reload()
     await waitForText(page, text)
