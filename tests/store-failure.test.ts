@@ -37,15 +37,26 @@ async function proxiedDatabase(label: string, cleanups: (() => Promise<void>)[])
   return { schema, proxy, url: withSearchPath(viaProxy.toString(), schema.name) }
 }
 
-describe('store failure', () => {
-  const servers: ChildServer[] = []
-  const clients: TestClient[] = []
-  const cleanups: (() => Promise<void>)[] = []
+/** What a describe block's tests start: clients, servers, and cleanups for everything else. */
+interface Started {
+  servers: ChildServer[]
+  clients: TestClient[]
+  cleanups: (() => Promise<void>)[]
+}
+
+/** Empty lists, torn down after the block: clients destroyed, servers killed (-9), then the cleanups in order. */
+function teardownAfterAll(): Started {
+  const started: Started = { servers: [], clients: [], cleanups: [] }
   afterAll(async () => {
-    for (const client of clients) client.destroy()
-    for (const server of servers) await server.stop('SIGKILL')
-    for (const cleanup of cleanups) await cleanup()
+    for (const client of started.clients) client.destroy()
+    for (const server of started.servers) await server.stop('SIGKILL')
+    for (const cleanup of started.cleanups) await cleanup()
   })
+  return started
+}
+
+describe('store failure', () => {
+  const { servers, clients, cleanups } = teardownAfterAll()
 
   it('[DUR6] PostgreSQL unreachable: edits stay in memory unacknowledged, /readyz is 503, all stored and acknowledged once it is back', { timeout: 120_000 }, async () => {
     const { schema, proxy, url } = await proxiedDatabase('store_failure', cleanups)
@@ -110,14 +121,7 @@ describe('store failure', () => {
 })
 
 describe('shutdown while the store is down', () => {
-  const servers: ChildServer[] = []
-  const clients: TestClient[] = []
-  const cleanups: (() => Promise<void>)[] = []
-  afterAll(async () => {
-    for (const client of clients) client.destroy()
-    for (const server of servers) await server.stop('SIGKILL')
-    for (const cleanup of cleanups) await cleanup()
-  })
+  const { servers, clients, cleanups } = teardownAfterAll()
 
   it('[DUR5][DUR6] SIGTERM with PostgreSQL unreachable exits 1 after SHUTDOWN_TIMEOUT_MS; the client keeps its unsaved edits and the next server stores them', { timeout: 120_000 }, async () => {
     const { schema, proxy, url } = await proxiedDatabase('shutdown_outage', cleanups)

@@ -2,7 +2,7 @@
  * Client for the account endpoints (`/api/auth/*`, `/api/share-links/accept`). They authenticate
  * with the HttpOnly session cookie the browser sends by itself; failures throw {@link ApiProblem}.
  */
-import { ApiProblem } from './documents-api.ts'
+import { ApiProblem, requestJson } from './request.ts'
 
 /** A signed-in account as the server describes it. */
 export interface AccountInfo {
@@ -31,7 +31,7 @@ export async function signOut(): Promise<void> {
 /** The signed-in account, or `null` when not signed in. Throws {@link ApiProblem} `network` when offline. */
 export async function currentAccount(): Promise<AccountInfo | null> {
   try {
-    return ((await call('GET', '/api/auth/session')) as { user: AccountInfo }).user
+    return ((await requestJson('GET', '/api/auth/session')) as { user: AccountInfo }).user
   } catch (error) {
     if (error instanceof ApiProblem && error.status === 401) return null
     throw error
@@ -54,32 +54,5 @@ export async function acceptShareLink(secret: string, name?: string): Promise<{ 
 }
 
 function post(path: string, body?: unknown): Promise<unknown> {
-  return call('POST', path, body)
-}
-
-async function call(method: string, path: string, body?: unknown): Promise<unknown> {
-  let response: Response
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-  } catch (error) {
-    throw new ApiProblem(0, 'network', `the server could not be reached (${(error as Error).message})`)
-  }
-  if (response.status === 204) return null
-  const text = await response.text()
-  let parsed: unknown = null
-  try {
-    parsed = text ? JSON.parse(text) : null
-  } catch {
-    // Not JSON: reported below.
-  }
-  if (!response.ok) {
-    const problem = (parsed ?? {}) as { code?: string; detail?: string }
-    throw new ApiProblem(response.status, problem.code ?? 'http-error', problem.detail ?? `${method} ${path} failed with ${response.status}`)
-  }
-  return parsed
+  return requestJson('POST', path, { body })
 }

@@ -5,37 +5,22 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccountConflict, AccountStore, migrateAccounts } from '../../server/accounts/account-store.ts'
 import { migrateRoles, RoleStore } from '../../server/access/role-store.ts'
 import type { Database } from '../../server/db/database.ts'
 import { PostgresDatabase } from '../../server/db/postgres-database.ts'
 import { SqliteDatabase } from '../../server/db/sqlite-database.ts'
+import { useTestSchema } from '../helpers/postgres.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { Person } from './people.ts'
 
-const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const schema = `acct_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
-const pgUrl = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
+const schema = useTestSchema('acct')
 
 const backends: [string, () => Database][] = [
   ['SQLite', () => new SqliteDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'collab-acct-')), 'history.sqlite'))],
-  ['PostgreSQL', () => new PostgresDatabase(pgUrl, 2)],
+  ['PostgreSQL', () => new PostgresDatabase(schema.url, 2)],
 ]
-
-beforeAll(() => admin(`CREATE SCHEMA ${schema}`))
-afterAll(() => admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`))
 
 describe.each(backends)('account and role stores on %s', (_name, open) => {
   let db: Database
@@ -111,7 +96,7 @@ describe.each(backends)('account and role stores on %s', (_name, open) => {
 
 describe('accounts on PostgreSQL', () => {
   it('[ACCT2][ACCT5] sessions and roles live in PostgreSQL and survive a restart', async () => {
-    const first = await startTestServer({ HISTORY_DATABASE_URL: pgUrl })
+    const first = await startTestServer({ HISTORY_DATABASE_URL: schema.url })
     const olive = new Person(first.url, 'pgolive')
     let doc: string
     try {
@@ -120,7 +105,7 @@ describe('accounts on PostgreSQL', () => {
     } finally {
       await first.close()
     }
-    const second = await startTestServer({ HISTORY_DATABASE_URL: pgUrl, DATA_DIR: first.dataDir })
+    const second = await startTestServer({ HISTORY_DATABASE_URL: schema.url, DATA_DIR: first.dataDir })
     try {
       const again = Object.assign(new Person(second.url, 'pgolive'), { cookie: olive.cookie })
       expect((await again.api('GET', `/api/documents/${doc}`)).body.role).toBe('owner')

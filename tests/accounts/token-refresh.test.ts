@@ -3,10 +3,10 @@
  * token before the old one expires, the provider answers on the same socket, and nothing drops.
  */
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { bodyText, paragraphText, waitFor } from '../helpers/clients.ts'
+import { createTestSchema } from '../helpers/postgres.ts'
 import { collabUrl, startTestServer } from '../helpers/server.ts'
 import { Person } from './people.ts'
 
@@ -91,15 +91,8 @@ describe('token refresh', () => {
   }, 40_000)
 
   it('[ACCT4][ACCT8] on another instance sharing the database, a revoked user is closed at the next token refresh', async () => {
-    const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-    const schema = `acct_refresh_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
-    const admin = async (sql: string) => {
-      const client = new pg.Client({ connectionString: PG_URL })
-      await client.connect()
-      await client.query(sql).finally(() => client.end())
-    }
-    await admin(`CREATE SCHEMA ${schema}`)
-    const shared = { SESSION_TOKEN_TTL_S: String(TTL_S), HISTORY_DATABASE_URL: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` }
+    const schema = await createTestSchema('acct_refresh')
+    const shared = { SESSION_TOKEN_TTL_S: String(TTL_S), HISTORY_DATABASE_URL: schema.url }
     const a = await startTestServer(shared)
     const b = await startTestServer(shared)
     try {
@@ -124,7 +117,7 @@ describe('token refresh', () => {
     } finally {
       await a.close()
       await b.close()
-      await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
+      await schema.drop()
     }
   }, 40_000)
 })

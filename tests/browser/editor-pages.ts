@@ -43,6 +43,28 @@ export async function waitForLocalFlush(page: Page, timeout = 30_000): Promise<v
   await page.waitForFunction(() => (window as unknown as { collab?: { local: { flushed: boolean } } }).collab?.local.flushed === true, undefined, { timeout })
 }
 
+/**
+ * How many updates the device copy of `doc` holds in its IndexedDB log (y-indexeddb folds the log
+ * into a snapshot once it passes 500 updates, so this shows whether compaction ran).
+ */
+export function storedUpdateCount(page: Page, doc: string): Promise<number> {
+  return page.evaluate(
+    (database) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open(database)
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          const request = open.result.transaction('updates').objectStore('updates').count()
+          request.onsuccess = () => {
+            open.result.close()
+            resolve(request.result)
+          }
+        }
+      }),
+    `collab:${doc}`,
+  )
+}
+
 /** The editor's document as ProseMirror JSON. */
 export function editorJson(page: Page): Promise<unknown> {
   return page.evaluate(() => (window as unknown as { collab: { view: { state: { doc: { toJSON(): unknown } } } } }).collab.view.state.doc.toJSON())

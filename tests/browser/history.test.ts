@@ -3,28 +3,17 @@
  * author highlighted, restore it through the editor, and undo the restore with Ctrl-Z.
  */
 import fs from 'node:fs'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, screenshot } from '../helpers/browser.ts'
+import { describe, expect, it } from 'vitest'
+import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
 import { bodyText, connectClient, paragraphText, waitFor, waitForSaved } from '../helpers/clients.ts'
-import { startTestServer, testToken } from '../helpers/server.ts'
+import { testToken } from '../helpers/server.ts'
 
 describe('browser: history panel', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startTestServer>>
-
-  beforeAll(async () => {
-    server = await startTestServer({ VERSION_SETTLE_MS: '600000' })
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const harness = useBrowserAndServer({ VERSION_SETTLE_MS: '600000' })
 
   it('[HIST3][HIST5] previews a version with changes by author, restores it, and Ctrl-Z undoes the restore', async () => {
-    const page = await (await browser.newContext()).newPage()
-    await page.goto(`${server.url}/?doc=history-ui&token=${await testToken('Alice')}`)
+    const page = await (await harness.browser.newContext()).newPage()
+    await page.goto(`${harness.server.url}/?doc=history-ui&token=${await testToken('Alice')}`)
     await page.waitForSelector('.ProseMirror')
     await page.click('.ProseMirror')
     await page.keyboard.type('Original text')
@@ -36,7 +25,7 @@ describe('browser: history panel', () => {
     await page.locator('.history-item', { hasText: 'First draft' }).waitFor()
 
     // Bob changes the document from another client.
-    const bob = connectClient(server.url, 'history-ui', await testToken('Bob'))
+    const bob = connectClient(harness.server.url, 'history-ui', await testToken('Bob'))
     try {
       await waitFor(() => bob.provider.synced && bodyText(bob.ydoc) === 'Original text', 'bob synced')
       paragraphText(bob.ydoc).insert(13, ' plus Bob')
@@ -71,8 +60,8 @@ describe('browser: history panel', () => {
     }
 
     // A viewer browses history but is offered neither saving nor restoring.
-    const viewer = await (await browser.newContext()).newPage()
-    await viewer.goto(`${server.url}/?doc=history-ui&token=${await testToken('Vera', { grants: { 'history-ui': 'viewer' } })}`)
+    const viewer = await (await harness.browser.newContext()).newPage()
+    await viewer.goto(`${harness.server.url}/?doc=history-ui&token=${await testToken('Vera', { grants: { 'history-ui': 'viewer' } })}`)
     // (The editor's text also holds Alice's caret label, so compare the start.)
     await viewer.waitForFunction(() => document.querySelector('.ProseMirror')?.textContent?.startsWith('Original text plus Bob'))
     await viewer.waitForFunction(() => (window as any).collab?.provider?.authorizedScope === 'readonly')

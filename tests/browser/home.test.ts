@@ -2,33 +2,22 @@
  * The documents home page in Chromium: list, create, rename (merging into open editors), delete
  * with a confirm; and the editor's messages for a missing document and for refused access.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, screenshot } from '../helpers/browser.ts'
-import { startTestServer, testToken } from '../helpers/server.ts'
+import { describe, expect, it } from 'vitest'
+import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
+import { testToken } from '../helpers/server.ts'
 import { caretIn, createDocumentAs, openEditor, statusText, waitForStatus } from './editor-pages.ts'
 
 describe('browser: documents home page', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startTestServer>>
-
-  beforeAll(async () => {
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const harness = useBrowserAndServer()
 
   it('[HOME1][HOME2][HOME3][HOME4] lists my documents, creates one, renames it (open editors follow) and deletes it after a confirm', async () => {
-    const existing = await createDocumentAs(server.url, 'Alice', 'Roadmap')
-    const context = await browser.newContext()
+    const existing = await createDocumentAs(harness.server.url, 'Alice', 'Roadmap')
+    const context = await harness.browser.newContext()
     const home = await context.newPage()
     // Moving between screens tears pages down; nothing may throw while doing so.
     const pageErrors: string[] = []
     home.on('pageerror', (error) => pageErrors.push(error.message))
-    await home.goto(`${server.url}/?token=${await testToken('Alice')}`)
+    await home.goto(`${harness.server.url}/?token=${await testToken('Alice')}`)
     const row = (name: string) => home.locator(`#documents .document[data-name="${name}"]`)
     await row(existing).waitFor()
     expect(await row(existing).locator('.document-title').textContent()).toBe('Roadmap')
@@ -46,7 +35,7 @@ describe('browser: documents home page', () => {
     await screenshot(home, 'editor')
 
     // A second person has it open while it is renamed from the home page.
-    const bob = await openEditor(await browser.newContext(), server.url, name, 'Bob')
+    const bob = await openEditor(await harness.browser.newContext(), harness.server.url, name, 'Bob')
     expect(await bob.inputValue('.doc-title')).toBe('Launch notes')
     await home.click('.brand')
     await row(name).waitFor()
@@ -75,16 +64,16 @@ describe('browser: documents home page', () => {
   })
 
   it('[HOME5][STAT4] a missing document says so; a refused one says access denied and stops reconnecting', async () => {
-    const context = await browser.newContext()
+    const context = await harness.browser.newContext()
     const page = await context.newPage()
-    await page.goto(`${server.url}/d/no-such-document?token=${await testToken('Alice')}`)
+    await page.goto(`${harness.server.url}/d/no-such-document?token=${await testToken('Alice')}`)
     await waitForStatus(page, 'not-found')
     expect(await page.textContent('.notice')).toContain('does not exist')
     expect(await page.getAttribute('.ProseMirror', 'contenteditable')).toBe('false')
 
-    const secret = await createDocumentAs(server.url, 'Alice', 'Secret')
+    const secret = await createDocumentAs(harness.server.url, 'Alice', 'Secret')
     const outsider = await testToken('Eve', { grants: { 'some-other-doc': 'editor' } })
-    await page.goto(`${server.url}/d/${secret}?token=${outsider}`)
+    await page.goto(`${harness.server.url}/d/${secret}?token=${outsider}`)
     await waitForStatus(page, 'denied')
     expect(await statusText(page)).toMatch(/^Access denied: forbidden/)
     expect(await page.isVisible('#status .status-retry')).toBe(false)
@@ -94,14 +83,14 @@ describe('browser: documents home page', () => {
   })
 
   it('[HOME5][OFF3] an open document deleted elsewhere says so, turns read-only and drops its device copy', async () => {
-    const doc = await createDocumentAs(server.url, 'Alice', 'Doomed')
-    const page = await openEditor(await browser.newContext(), server.url, doc, 'Alice')
+    const doc = await createDocumentAs(harness.server.url, 'Alice', 'Doomed')
+    const page = await openEditor(await harness.browser.newContext(), harness.server.url, doc, 'Alice')
     await caretIn(page, 'end')
     await page.keyboard.type('soon gone')
     await waitForStatus(page, 'saved')
     const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name))
     expect(await databases()).toContain(`collab:${doc}`)
-    const response = await fetch(`${server.url}/api/documents/${doc}`, { method: 'DELETE', headers: { authorization: `Bearer ${await testToken('Alice')}` } })
+    const response = await fetch(`${harness.server.url}/api/documents/${doc}`, { method: 'DELETE', headers: { authorization: `Bearer ${await testToken('Alice')}` } })
     expect(response.status).toBe(204)
     await waitForStatus(page, 'not-found')
     expect(await page.getAttribute('.ProseMirror', 'contenteditable')).toBe('false')
@@ -110,8 +99,8 @@ describe('browser: documents home page', () => {
   })
 
   it('[STAT4] an unreachable server shows "Retry now", which reconnects at once', async () => {
-    const doc = await createDocumentAs(server.url, 'Alice', 'Flaky')
-    const context = await browser.newContext()
+    const doc = await createDocumentAs(harness.server.url, 'Alice', 'Flaky')
+    const context = await harness.browser.newContext()
     await context.addInitScript(() => Object.assign(window, { collabSettings: { unreachableAfterFailures: 2 } }))
     const page = await context.newPage()
     // The WebSocket and its HTTP fallback are refused until `reachable` is set, then passed through.
@@ -121,7 +110,7 @@ describe('browser: documents home page', () => {
       else void socket.close({ code: 1011, reason: 'test: unreachable' })
     })
     await page.route(/\/collab-http\//, (route) => (reachable ? route.continue() : route.abort('connectionrefused')))
-    await page.goto(`${server.url}/d/${doc}?token=${await testToken('Alice')}`)
+    await page.goto(`${harness.server.url}/d/${doc}?token=${await testToken('Alice')}`)
     await waitForStatus(page, 'unreachable')
     expect(await page.isVisible('#status .status-retry')).toBe(true)
     await screenshot(page, 'status-unreachable')

@@ -3,33 +3,26 @@
  * still co-edits with a page on a direct connection, sees its caret, gets "All changes saved",
  * and the status says the HTTP fallback is in use.
  */
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, screenshot } from '../helpers/browser.ts'
-import { startTestServer } from '../helpers/server.ts'
+import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
 import { startProxy, type TestProxy } from '../http-fallback/proxy.ts'
 import { caretIn, createDocumentAs, openEditor, waitForStatus, waitForText } from './editor-pages.ts'
 
 describe('browser: HTTP fallback', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startTestServer>>
+  const harness = useBrowserAndServer()
   let proxy: TestProxy
 
   beforeAll(async () => {
-    server = await startTestServer()
-    proxy = await startProxy(server.url, 'block')
-    browser = await launchBrowser()
+    proxy = await startProxy(harness.server.url, 'block')
   })
   afterAll(async () => {
-    await browser?.close()
     await proxy?.close()
-    await server?.close()
   })
 
   it('[HTTP6] a page whose WebSocket is refused syncs over HTTP, shares carets, saves, and says so in the status', async () => {
-    const doc = await createDocumentAs(server.url, 'Alice')
-    const behindProxy = await openEditor(await browser.newContext(), proxy.url, doc, 'Alice')
-    const direct = await openEditor(await browser.newContext(), server.url, doc, 'Bob')
+    const doc = await createDocumentAs(harness.server.url, 'Alice')
+    const behindProxy = await openEditor(await harness.browser.newContext(), proxy.url, doc, 'Alice')
+    const direct = await openEditor(await harness.browser.newContext(), harness.server.url, doc, 'Bob')
     expect(proxy.upgrades).toBeGreaterThan(0)
 
     const status = behindProxy.locator('#status')
@@ -56,10 +49,10 @@ describe('browser: HTTP fallback', () => {
   })
 
   it('[HTTP6][HTTP4] once the proxy lets WebSockets through, the page moves back to WebSocket and the status follows', async () => {
-    const switching = await startProxy(server.url, 'block')
+    const switching = await startProxy(harness.server.url, 'block')
     try {
-      const doc = await createDocumentAs(server.url, 'Alice')
-      const context = await browser.newContext()
+      const doc = await createDocumentAs(harness.server.url, 'Alice')
+      const context = await harness.browser.newContext()
       await context.addInitScript(() => Object.assign(window, { collabSettings: { transport: { probeDelayMs: 300, probeHoldMs: 300 } } }))
       const page = await openEditor(context, switching.url, doc, 'Dana')
       expect(await page.locator('#status').getAttribute('data-transport')).toBe('http')
@@ -77,9 +70,9 @@ describe('browser: HTTP fallback', () => {
   })
 
   it('[HTTP6][PRES4] closing the page on HTTP removes its caret from the others within 5 s', async () => {
-    const doc = await createDocumentAs(server.url, 'Alice')
-    const behindProxy = await openEditor(await browser.newContext(), proxy.url, doc, 'Carol')
-    const direct = await openEditor(await browser.newContext(), server.url, doc, 'Bob')
+    const doc = await createDocumentAs(harness.server.url, 'Alice')
+    const behindProxy = await openEditor(await harness.browser.newContext(), proxy.url, doc, 'Carol')
+    const direct = await openEditor(await harness.browser.newContext(), harness.server.url, doc, 'Bob')
     expect(await behindProxy.locator('#status').getAttribute('data-transport')).toBe('http')
     await caretIn(behindProxy, 'end')
     await behindProxy.keyboard.type('bye')

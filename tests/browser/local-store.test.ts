@@ -2,28 +2,17 @@
  * The device copy's failures are shown, not swallowed, and closing a tab warns exactly when a
  * change would be lost.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, screenshot } from '../helpers/browser.ts'
-import { startTestServer, testToken } from '../helpers/server.ts'
+import { describe, expect, it } from 'vitest'
+import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
+import { testToken } from '../helpers/server.ts'
 import { caretIn, createDocumentAs, openEditor, statusText, waitForLocalFlush, waitForStatus } from './editor-pages.ts'
 
 describe('browser: device copy and leaving', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startTestServer>>
-
-  beforeAll(async () => {
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const harness = useBrowserAndServer()
 
   it('[OFF4][STAT3] an IndexedDB that refuses to open is reported, and closing with unacknowledged changes asks first', async () => {
-    const doc = await createDocumentAs(server.url, 'Alice', 'No storage')
-    const context = await browser.newContext()
+    const doc = await createDocumentAs(harness.server.url, 'Alice', 'No storage')
+    const context = await harness.browser.newContext()
     // As in some private modes: opening any database fails.
     await context.addInitScript(() => {
       IDBFactory.prototype.open = function () {
@@ -31,7 +20,7 @@ describe('browser: device copy and leaving', () => {
       }
     })
     const page = await context.newPage()
-    await page.goto(`${server.url}/d/${doc}?token=${await testToken('Alice')}`)
+    await page.goto(`${harness.server.url}/d/${doc}?token=${await testToken('Alice')}`)
     await waitForStatus(page, 'saved')
     await page.waitForFunction(() => document.getElementById('status')?.dataset.localStore === 'failed')
     expect(await page.textContent('#status .status-store-warning')).toMatch(/not keeping a copy on this device \(InvalidStateError/)
@@ -51,9 +40,9 @@ describe('browser: device copy and leaving', () => {
   })
 
   it('[STAT3] closing does not ask when offline changes are safely in IndexedDB', async () => {
-    const doc = await createDocumentAs(server.url, 'Bob', 'Kept')
-    const context = await browser.newContext()
-    const page = await openEditor(context, server.url, doc, 'Bob')
+    const doc = await createDocumentAs(harness.server.url, 'Bob', 'Kept')
+    const context = await harness.browser.newContext()
+    const page = await openEditor(context, harness.server.url, doc, 'Bob')
     await context.setOffline(true)
     await waitForStatus(page, 'offline')
     await caretIn(page, 'end')

@@ -5,27 +5,15 @@
  * transactions (four compactions); `LONG=1` replays the whole trace (23,136 transactions).
  * Trace: ../shared/data/editing-traces/clownschool_flat (CC BY 4.0, Joseph Gentle and authors).
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../helpers/browser.ts'
-import { startTestServer } from '../helpers/server.ts'
+import { describe, expect, it } from 'vitest'
+import { useBrowserAndServer } from '../helpers/browser.ts'
 import { loadTrace } from '../helpers/traces.ts'
-import { createDocumentAs, openEditor, waitForLocalFlush, waitForServiceWorker, waitForStatus, waitForText } from './editor-pages.ts'
+import { createDocumentAs, openEditor, storedUpdateCount, waitForLocalFlush, waitForServiceWorker, waitForStatus, waitForText } from './editor-pages.ts'
 
 const LONG = process.env.LONG === '1'
 
 describe('browser: offline trace replay', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startTestServer>>
-
-  beforeAll(async () => {
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const harness = useBrowserAndServer()
 
   it(`[OFF2][OFF3] ${LONG ? 'the whole' : '2,000 transactions of a'} real editing trace typed offline survives compaction, a reload and the merge`, { timeout: LONG ? 600_000 : 60_000 }, async () => {
     const trace = loadTrace('clownschool_flat')
@@ -34,9 +22,9 @@ describe('browser: offline trace replay', () => {
     for (const txn of txns) {
       for (const [position, deleteCount, insert] of txn.patches) expected = expected.slice(0, position) + insert + expected.slice(position + deleteCount)
     }
-    const doc = await createDocumentAs(server.url, 'Tracey', 'Trace')
-    const context = await browser.newContext()
-    const page = await openEditor(context, server.url, doc, 'Tracey')
+    const doc = await createDocumentAs(harness.server.url, 'Tracey', 'Trace')
+    const context = await harness.browser.newContext()
+    const page = await openEditor(context, harness.server.url, doc, 'Tracey')
     await waitForServiceWorker(page)
     await context.setOffline(true)
     await waitForStatus(page, 'offline')
@@ -67,29 +55,13 @@ describe('browser: offline trace replay', () => {
     // One IndexedDB transaction per update: tens of thousands take a while to commit.
     await waitForLocalFlush(page, LONG ? 300_000 : 30_000)
     // y-indexeddb compacts once its log passes 500 updates; well under the number of transactions.
-    const countUpdates = () =>
-      page.evaluate(
-        (database) =>
-          new Promise<number>((resolve, reject) => {
-            const open = indexedDB.open(database)
-            open.onerror = () => reject(open.error)
-            open.onsuccess = () => {
-              const request = open.result.transaction('updates').objectStore('updates').count()
-              request.onsuccess = () => {
-                open.result.close()
-                resolve(request.result)
-              }
-            }
-          }),
-        `collab:${doc}`,
-      )
-    await expect.poll(countUpdates, { timeout: LONG ? 120_000 : 15_000 }).toBeLessThan(510)
+    await expect.poll(() => storedUpdateCount(page, doc), { timeout: LONG ? 120_000 : 15_000 }).toBeLessThan(510)
 
     await page.reload()
     await waitForText(page, expected, 60_000)
     await context.setOffline(false)
     await waitForStatus(page, 'saved', 60_000)
-    const reader = await openEditor(await browser.newContext(), server.url, doc, 'Reader')
+    const reader = await openEditor(await harness.browser.newContext(), harness.server.url, doc, 'Reader')
     await waitForText(reader, expected, 60_000)
     await reader.context().close()
     await context.close()

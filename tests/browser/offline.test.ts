@@ -2,31 +2,20 @@
  * Offline-first in Chromium: the app opens from the service worker with no network, documents
  * open from IndexedDB, offline edits survive a reload and merge on reconnect.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, screenshot } from '../helpers/browser.ts'
-import { startTestServer, testToken } from '../helpers/server.ts'
-import { caretIn, createDocumentAs, editorJson, editorText, openEditor, statusText, waitForText, waitForLocalFlush, waitForServiceWorker, waitForStatus } from './editor-pages.ts'
+import { describe, expect, it } from 'vitest'
+import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
+import { testToken } from '../helpers/server.ts'
+import { caretIn, createDocumentAs, editorJson, editorText, openEditor, statusText, storedUpdateCount, waitForText, waitForLocalFlush, waitForServiceWorker, waitForStatus } from './editor-pages.ts'
 
 describe('browser: offline', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startTestServer>>
-
-  beforeAll(async () => {
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const harness = useBrowserAndServer()
 
   it('[OFF2][STAT2][OFF1] two offline editors of one paragraph, one reloading offline, converge with nothing lost', async () => {
-    const doc = await createDocumentAs(server.url, 'Alice', 'Offline plan')
-    const aliceContext = await browser.newContext()
-    const bobContext = await browser.newContext()
-    const alice = await openEditor(aliceContext, server.url, doc, 'Alice')
-    const bob = await openEditor(bobContext, server.url, doc, 'Bob')
+    const doc = await createDocumentAs(harness.server.url, 'Alice', 'Offline plan')
+    const aliceContext = await harness.browser.newContext()
+    const bobContext = await harness.browser.newContext()
+    const alice = await openEditor(aliceContext, harness.server.url, doc, 'Alice')
+    const bob = await openEditor(bobContext, harness.server.url, doc, 'Bob')
     await waitForServiceWorker(alice)
     await caretIn(alice, 'end')
     await alice.keyboard.type('Shared paragraph.')
@@ -74,9 +63,9 @@ describe('browser: offline', () => {
   })
 
   it('[OFF1][HOME1][OFF2] with no network the home page shows the last list and documents open from the device', async () => {
-    const doc = await createDocumentAs(server.url, 'Dana', 'Field notes')
-    const context = await browser.newContext()
-    const editor = await openEditor(context, server.url, doc, 'Dana')
+    const doc = await createDocumentAs(harness.server.url, 'Dana', 'Field notes')
+    const context = await harness.browser.newContext()
+    const editor = await openEditor(context, harness.server.url, doc, 'Dana')
     await waitForServiceWorker(editor)
     await caretIn(editor, 'end')
     await editor.keyboard.type('Written online.')
@@ -86,7 +75,7 @@ describe('browser: offline', () => {
     // Leaving a page can abort IndexedDB writes still in flight (the server has them anyway):
     // let the device copy catch up, as it does within milliseconds for a person.
     await waitForLocalFlush(editor)
-    await editor.goto(`${server.url}/?token=${await testToken('Dana')}`)
+    await editor.goto(`${harness.server.url}/?token=${await testToken('Dana')}`)
     const row = editor.locator(`#documents .document[data-name="${doc}"]`)
     await row.waitFor()
 
@@ -103,9 +92,9 @@ describe('browser: offline', () => {
   })
 
   it('[OFF3] 600 offline keystrokes, past y-indexeddb compaction, survive a reload; the database stays bounded', async () => {
-    const doc = await createDocumentAs(server.url, 'Carol')
-    const context = await browser.newContext()
-    const page = await openEditor(context, server.url, doc, 'Carol')
+    const doc = await createDocumentAs(harness.server.url, 'Carol')
+    const context = await harness.browser.newContext()
+    const page = await openEditor(context, harness.server.url, doc, 'Carol')
     await waitForServiceWorker(page)
     await context.setOffline(true)
     await waitForStatus(page, 'offline')
@@ -115,23 +104,7 @@ describe('browser: offline', () => {
     await waitForLocalFlush(page)
     expect(await statusText(page)).toBe('Offline: 600 changes kept on this device')
     // y-indexeddb folds its log into a snapshot once it passes 500 updates (1 s after the last).
-    const countUpdates = (name: string) =>
-      page.evaluate(
-        (database) =>
-          new Promise<number>((resolve, reject) => {
-            const open = indexedDB.open(database)
-            open.onerror = () => reject(open.error)
-            open.onsuccess = () => {
-              const request = open.result.transaction('updates').objectStore('updates').count()
-              request.onsuccess = () => {
-                open.result.close()
-                resolve(request.result)
-              }
-            }
-          }),
-        `collab:${name}`,
-      )
-    await expect.poll(() => countUpdates(doc), { timeout: 15_000 }).toBeLessThan(50)
+    await expect.poll(() => storedUpdateCount(page, doc), { timeout: 15_000 }).toBeLessThan(50)
 
     await page.reload()
     await waitForText(page, text)

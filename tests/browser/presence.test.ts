@@ -2,33 +2,23 @@
  * Presence in Chromium: who is here (one entry per user however many tabs), remote carets, away,
  * and no ghosts: a closed tab's caret and list entry disappear within 5 s.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, screenshot } from '../helpers/browser.ts'
-import { startTestServer, testToken } from '../helpers/server.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
+import { testToken } from '../helpers/server.ts'
 import { caretIn, createDocumentAs, openEditor, waitForStatus } from './editor-pages.ts'
 
 describe('browser: presence', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startTestServer>>
-
-  beforeAll(async () => {
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const harness = useBrowserAndServer()
 
   const names = (page: Page) => page.$$eval('#presence .participant', (items) => items.map((item) => item.getAttribute('title') ?? ''))
 
   it('[PRES1][PRES2][PRES4] one list entry per user across tabs; a closed tab’s caret and entry vanish within 5 s', async () => {
-    const doc = await createDocumentAs(server.url, 'Alice', 'Presence')
-    const aliceContext = await browser.newContext()
-    const aliceTab1 = await openEditor(aliceContext, server.url, doc, 'Alice')
-    const aliceTab2 = await openEditor(aliceContext, server.url, doc, 'Alice')
-    const bob = await openEditor(await browser.newContext(), server.url, doc, 'Bob')
+    const doc = await createDocumentAs(harness.server.url, 'Alice', 'Presence')
+    const aliceContext = await harness.browser.newContext()
+    const aliceTab1 = await openEditor(aliceContext, harness.server.url, doc, 'Alice')
+    const aliceTab2 = await openEditor(aliceContext, harness.server.url, doc, 'Alice')
+    const bob = await openEditor(await harness.browser.newContext(), harness.server.url, doc, 'Bob')
 
     await expect.poll(() => names(bob)).toEqual(['Bob (you)', 'Alice · 2 tabs'])
     await expect.poll(() => names(aliceTab1)).toEqual(['Alice (you) · 2 tabs', 'Bob'])
@@ -66,14 +56,14 @@ describe('browser: presence', () => {
   })
 
   it('[PRES3] an idle user is shown as away to others, and back once they type', async () => {
-    const doc = await createDocumentAs(server.url, 'Carol', 'Away')
-    const carolContext = await browser.newContext()
+    const doc = await createDocumentAs(harness.server.url, 'Carol', 'Away')
+    const carolContext = await harness.browser.newContext()
     // Carol goes away after 1.5 s without input (60 s by default).
     await carolContext.addInitScript(() => Object.assign(window, { collabSettings: { awayAfterMs: 1_500 } }))
     const carol = await carolContext.newPage()
-    await carol.goto(`${server.url}/d/${doc}?token=${await testToken('Carol')}`)
+    await carol.goto(`${harness.server.url}/d/${doc}?token=${await testToken('Carol')}`)
     await waitForStatus(carol, 'saved')
-    const dave = await openEditor(await browser.newContext(), server.url, doc, 'Dave')
+    const dave = await openEditor(await harness.browser.newContext(), harness.server.url, doc, 'Dave')
     const carolEntry = dave.locator('#presence .participant[data-user-id="carol"]')
     await expect.poll(() => carolEntry.getAttribute('data-away'), { timeout: 10_000 }).toBe('true')
     expect(await carolEntry.getAttribute('title')).toBe('Carol · away')

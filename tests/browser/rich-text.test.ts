@@ -2,32 +2,22 @@
  * Rich text between two Chromium contexts: formatting made with shortcuts, markdown and the
  * toolbar shows up in the other; undo is per user; links from the network are rendered safely.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import * as Y from 'yjs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { BODY_FRAGMENT } from '../../shared/protocol.ts'
-import { launchBrowser, screenshot } from '../helpers/browser.ts'
+import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
 import { waitFor } from '../helpers/clients.ts'
-import { startTestServer, testToken } from '../helpers/server.ts'
+import { testToken } from '../helpers/server.ts'
 import { caretIn, createDocumentAs, editorJson, editorText, openEditor, waitForStatus, waitForText } from './editor-pages.ts'
 
 describe('browser: rich text', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startTestServer>>
-
-  beforeAll(async () => {
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const harness = useBrowserAndServer()
 
   async function pair(title: string): Promise<{ alice: Page; bob: Page; doc: string }> {
-    const doc = await createDocumentAs(server.url, 'Alice', title)
-    const alice = await openEditor(await browser.newContext(), server.url, doc, 'Alice')
-    const bob = await openEditor(await browser.newContext(), server.url, doc, 'Bob')
+    const doc = await createDocumentAs(harness.server.url, 'Alice', title)
+    const alice = await openEditor(await harness.browser.newContext(), harness.server.url, doc, 'Alice')
+    const bob = await openEditor(await harness.browser.newContext(), harness.server.url, doc, 'Bob')
     return { alice, bob, doc }
   }
 
@@ -117,10 +107,10 @@ describe('browser: rich text', () => {
   })
 
   it('[AUTH6][EDIT1] a viewer gets a read-only editor with a disabled toolbar', async () => {
-    const doc = await createDocumentAs(server.url, 'Alice', 'Read only')
-    const context = await browser.newContext()
+    const doc = await createDocumentAs(harness.server.url, 'Alice', 'Read only')
+    const context = await harness.browser.newContext()
     const page = await context.newPage()
-    await page.goto(`${server.url}/d/${doc}?token=${await testToken('Vera', { grants: { [doc]: 'viewer' } })}`)
+    await page.goto(`${harness.server.url}/d/${doc}?token=${await testToken('Vera', { grants: { [doc]: 'viewer' } })}`)
     await waitForStatus(page, 'saved')
     await page.waitForFunction(() => document.querySelector('.ProseMirror')?.getAttribute('contenteditable') === 'false')
     expect(await page.isDisabled('[data-command="bold"]')).toBe(true)
@@ -192,8 +182,8 @@ describe('browser: rich text', () => {
     // The server refuses such updates from clients [SEC8]; documents stored before that check
     // existed can still hold them, so the browser's own defence is tested with content written
     // on the server side, which reaches the page like any remote change.
-    await waitFor(() => server.hocuspocus.documents.has(doc), 'the document is loaded')
-    const live = server.hocuspocus.documents.get(doc)!
+    await waitFor(() => harness.server.hocuspocus.documents.has(doc), 'the document is loaded')
+    const live = harness.server.hocuspocus.documents.get(doc)!
     live.transact(() => {
       const paragraph = new Y.XmlElement('paragraph')
       const text = new Y.XmlText()

@@ -3,30 +3,19 @@
  * second browser context as a guest: read-only, sees live edits and the owner's caret; revoking
  * the link closes the viewer's editor.
  */
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, screenshot } from '../helpers/browser.ts'
+import { describe, expect, it } from 'vitest'
+import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { Person } from '../accounts/people.ts'
 import { caretIn, editorText, waitForStatus, waitForText } from './editor-pages.ts'
 
 describe('browser: accounts and sharing', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startTestServer>>
-
-  beforeAll(async () => {
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const harness = useBrowserAndServer()
 
   it('[ACCT1][ACCT7][ACCT8][ACCT11] register, create, share a viewer link; the guest viewer is read-only, sees live edits and the owner’s caret; revoking closes it', async () => {
-    const ownerContext = await browser.newContext()
+    const ownerContext = await harness.browser.newContext()
     const owner = await ownerContext.newPage()
-    await owner.goto(`${server.url}/signin?mode=register`)
+    await owner.goto(`${harness.server.url}/signin?mode=register`)
     await owner.fill('#auth-username', 'olivia')
     await owner.fill('#auth-name', 'Olivia')
     await owner.fill('#auth-password', 'a long enough password')
@@ -51,13 +40,13 @@ describe('browser: accounts and sharing', () => {
     await owner.click('#share-create-link')
     await owner.waitForSelector('#share-link-url:not([hidden])')
     const link = await owner.inputValue('#share-link-url')
-    expect(link).toMatch(new RegExp(`^${server.url}/share/[A-Za-z0-9_-]{43}$`))
+    expect(link).toMatch(new RegExp(`^${harness.server.url}/share/[A-Za-z0-9_-]{43}$`))
     await owner.waitForSelector('#share-links li[data-link-id]')
     await screenshot(owner, 'share-dialog')
     await owner.click('#share-close')
 
     // A second browser, nobody signed in: the link offers to continue as a named guest.
-    const viewerContext = await browser.newContext()
+    const viewerContext = await harness.browser.newContext()
     const viewer = await viewerContext.newPage()
     await viewer.goto(link)
     await viewer.fill('#guest-name', 'Vera')
@@ -99,7 +88,7 @@ describe('browser: accounts and sharing', () => {
 
   it('[ACCT1][ACCT2][ACCT4] without development tokens the app asks to sign in; a signed-in editor keeps one connection across token refreshes; sign-out ends it', async () => {
     const strict = await startTestServer({ DEV_TOKENS: 'false', SESSION_TOKEN_TTL_S: '4' })
-    const context = await browser.newContext()
+    const context = await harness.browser.newContext()
     try {
       const page = await context.newPage()
       await page.goto(`${strict.url}/`)
@@ -146,19 +135,19 @@ describe('browser: accounts and sharing', () => {
   it('[ACCT5][ACCT6][ACCT8] the owner invites an editor from the Share dialog; the editor sees it at home (no Delete), co-edits, and is closed out when removed', async () => {
     // Accounts made over the API; each browser context gets its person's session cookie.
     const signedIn = async (person: Person) => {
-      const context = await browser.newContext()
+      const context = await harness.browser.newContext()
       const [name, value] = person.cookie!.split('=') as [string, string]
-      await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: 'Lax' }])
+      await context.addCookies([{ name, value, url: harness.server.url, httpOnly: true, sameSite: 'Lax' }])
       return context.newPage()
     }
-    const owen = new Person(server.url, 'owen')
+    const owen = new Person(harness.server.url, 'owen')
     await owen.register({ name: 'Owen' })
-    const ivan = new Person(server.url, 'ivan')
+    const ivan = new Person(harness.server.url, 'ivan')
     await ivan.register({ name: 'Ivan', email: 'ivan@example.com' })
     const doc = (await owen.api('POST', '/api/documents', { title: 'Team notes', markdown: 'Agenda' })).body.name as string
 
     const owner = await signedIn(owen)
-    await owner.goto(`${server.url}/d/${doc}`)
+    await owner.goto(`${harness.server.url}/d/${doc}`)
     await waitForText(owner, 'Agenda')
     await owner.click('#share-button')
     await owner.fill('#share-invite-user', 'ivan@example.com')
@@ -168,7 +157,7 @@ describe('browser: accounts and sharing', () => {
     await owner.click('#share-close')
 
     const editor = await signedIn(ivan)
-    await editor.goto(`${server.url}/`)
+    await editor.goto(`${harness.server.url}/`)
     const row = editor.locator(`#documents li[data-name="${doc}"]`)
     await row.waitFor()
     expect(await row.locator('.rename').count()).toBe(1)

@@ -2,30 +2,19 @@
  * Two Chromium pages on one document: typing in one shows in the other, with a named remote caret.
  */
 import fs from 'node:fs'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, screenshot } from '../helpers/browser.ts'
-import { startTestServer, testToken } from '../helpers/server.ts'
+import { describe, expect, it } from 'vitest'
+import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
+import { testToken } from '../helpers/server.ts'
 
 describe('browser: two pages', () => {
-  let browser: Browser
-  let server: Awaited<ReturnType<typeof startTestServer>>
-
-  beforeAll(async () => {
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  const harness = useBrowserAndServer()
 
   it('[UI1] typing in one page appears in the other within 2 s, with a caret labelled with the typist’s name', async () => {
     // Separate contexts: separate storage, as two people on two machines.
-    const alicePage = await (await browser.newContext()).newPage()
-    const bobPage = await (await browser.newContext()).newPage()
+    const alicePage = await (await harness.browser.newContext()).newPage()
+    const bobPage = await (await harness.browser.newContext()).newPage()
     const open = async (page: typeof alicePage, name: string) => {
-      await page.goto(`${server.url}/?doc=browser-two-pages&token=${await testToken(name)}`)
+      await page.goto(`${harness.server.url}/?doc=browser-two-pages&token=${await testToken(name)}`)
       await page.waitForSelector('.ProseMirror')
       await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'saved')
     }

@@ -8,6 +8,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { startTestServer } from './server.ts'
 
 /** The launch flags that work on this project's machines (see DEVELOPERS.md). */
 const CHROMIUM_FLAGS = [
@@ -39,4 +41,39 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`)
   await page.screenshot({ path: file, fullPage: true })
   return file
+}
+
+/** What a browser test file drives: one in-process test server and one Chromium. */
+export interface BrowserHarness {
+  readonly browser: Browser
+  readonly server: Awaited<ReturnType<typeof startTestServer>>
+}
+
+/**
+ * Starts a test server (with `env`) and Chromium before the tests of the calling `describe`
+ * block and closes both after them (the browser first, so its pages leave before the server).
+ * The fields are available inside tests and in hooks registered after this call.
+ */
+export function useBrowserAndServer(env: Record<string, string> = {}): BrowserHarness {
+  let browser: Browser | undefined
+  let server: BrowserHarness['server'] | undefined
+  beforeAll(async () => {
+    server = await startTestServer(env)
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+  const notYet = (what: string): never => {
+    throw new Error(`the ${what} is started in beforeAll: use it inside a test or a later hook`)
+  }
+  return {
+    get browser() {
+      return browser ?? notYet('browser')
+    },
+    get server() {
+      return server ?? notYet('server')
+    },
+  }
 }

@@ -16,9 +16,19 @@ export interface TestClient {
   destroy(): void
 }
 
-/** Connects a provider to `document` on the server at `httpUrl`. */
-export function connectClient(httpUrl: string, document: string, token: string, ydoc = new Y.Doc()): TestClient {
-  const socket = new HocuspocusProviderWebsocket({ url: collabUrl(httpUrl), delay: 50, minDelay: 50, maxDelay: 500, jitter: false })
+/**
+ * Connects a provider to `document` on the server at `httpUrl`. `webSocketClass` replaces the
+ * global WebSocket (the HTTP fallback's tests pass their transports here).
+ */
+export function connectClient(httpUrl: string, document: string, token: string, ydoc = new Y.Doc(), webSocketClass?: unknown): TestClient {
+  const socket = new HocuspocusProviderWebsocket({
+    url: collabUrl(httpUrl),
+    WebSocketPolyfill: webSocketClass, // undefined: the global WebSocket
+    delay: 50,
+    minDelay: 50,
+    maxDelay: 500,
+    jitter: false,
+  })
   const refusals: string[] = []
   const provider = new HocuspocusProvider({
     websocketProvider: socket,

@@ -3,6 +3,7 @@
  * or `PG_URL`), so parallel runs never see each other's tables. Missing PostgreSQL fails the test.
  */
 import pg from 'pg'
+import { afterAll, beforeAll } from 'vitest'
 
 /** `PG_URL`, default the local trust-auth server. */
 export const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -23,6 +24,27 @@ export async function createTestSchema(prefix: string, base = PG_URL): Promise<T
     name,
     url: withSearchPath(base, name),
     drop: () => adminQuery(base, `DROP SCHEMA IF EXISTS ${name} CASCADE`),
+  }
+}
+
+/**
+ * A fresh schema (see {@link createTestSchema}) for the tests of the calling file or `describe`
+ * block: created before them, dropped after them. `url` is available inside tests and in hooks
+ * registered after this call.
+ */
+export function useTestSchema(prefix: string): { readonly url: string } {
+  let schema: TestSchema | undefined
+  beforeAll(async () => {
+    schema = await createTestSchema(prefix)
+  })
+  afterAll(async () => {
+    await schema?.drop()
+  })
+  return {
+    get url() {
+      if (!schema) throw new Error(`the ${prefix} schema is created in beforeAll: use it inside a test or a later hook`)
+      return schema.url
+    },
   }
 }
 

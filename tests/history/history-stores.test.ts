@@ -5,7 +5,6 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { DocumentRegistry, migrateDocumentRegistry } from '../../server/api/document-registry.ts'
 import { ChangeLog, migrateChangeLog } from '../../server/changelog/change-log.ts'
@@ -16,30 +15,15 @@ import { migrateRestoreLog, RestoreLog } from '../../server/history/restore-log.
 import { migrateVersionStore, VersionStore } from '../../server/history/version-store.ts'
 import { createLogger } from '../../server/log.ts'
 import { migrateWebhooks, WebhookService } from '../../server/webhooks/webhook-service.ts'
+import { useTestSchema } from '../helpers/postgres.ts'
 
-const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const schema = `hist_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+const schema = useTestSchema('hist')
 const log = createLogger('silent')
-
-async function openPostgres(): Promise<Database> {
-  const admin = new pg.Client({ connectionString: PG_URL })
-  await admin.connect()
-  await admin.query(`CREATE SCHEMA ${schema}`)
-  await admin.end()
-  return new PostgresDatabase(`${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`, 2)
-}
 
 const backends: [string, () => Promise<Database>][] = [
   ['sqlite', async () => new SqliteDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hist-')), 'history.sqlite'))],
-  ['postgres', openPostgres],
+  ['postgres', async () => new PostgresDatabase(schema.url, 2)],
 ]
-
-afterAll(async () => {
-  const admin = new pg.Client({ connectionString: PG_URL })
-  await admin.connect()
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-  await admin.end()
-})
 
 describe.each(backends)('history stores on %s', (_name, open) => {
   let db: Database

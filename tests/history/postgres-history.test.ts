@@ -1,32 +1,17 @@
 /**
  * The API's history tables on the real PostgreSQL (`HISTORY_DATABASE_URL`), across a restart.
  */
-import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useTestSchema } from '../helpers/postgres.ts'
 import { startTestServer, testToken } from '../helpers/server.ts'
 import { api } from '../api/api-client.ts'
 
-const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const schema = `histapi_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
-const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
-
 describe('history on PostgreSQL', () => {
-  beforeAll(() => admin(`CREATE SCHEMA ${schema}`))
-  afterAll(() => admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`))
+  const schema = useTestSchema('histapi')
 
   it('[HIST6] versions, the registry and the change log live in PostgreSQL and survive a restart', async () => {
     const token = await testToken('Alice')
-    const first = await startTestServer({ HISTORY_DATABASE_URL: url })
+    const first = await startTestServer({ HISTORY_DATABASE_URL: schema.url })
     let name: string
     try {
       const created = await api(first.url, 'POST', '/api/documents', { token, body: { title: 'On PG', markdown: 'pg words' } })
@@ -36,7 +21,7 @@ describe('history on PostgreSQL', () => {
     } finally {
       await first.close()
     }
-    const second = await startTestServer({ HISTORY_DATABASE_URL: url, DATA_DIR: first.dataDir })
+    const second = await startTestServer({ HISTORY_DATABASE_URL: schema.url, DATA_DIR: first.dataDir })
     try {
       const versions = await api(second.url, 'GET', `/api/documents/${name}/versions`, { token })
       expect(versions.body.versions.map((v: { label: string }) => v.label)).toContain('pg version')

@@ -2,12 +2,10 @@
  * Test clients on the HTTP fallback: a real Hocuspocus provider whose socket is an
  * {@link HttpFallbackSocket} (forced HTTP) or the adaptive transport (WebSocket first).
  */
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
 import * as Y from 'yjs'
 import { HttpFallbackSocket, type HttpSocketOptions } from '../../client/sync/http-fallback/http-socket.ts'
 import { createTransportSelector, type TransportSelector, type TransportSelectorOptions } from '../../client/sync/http-fallback/transport-selector.ts'
-import type { TestClient } from '../helpers/clients.ts'
-import { collabUrl } from '../helpers/server.ts'
+import { connectClient, type TestClient } from '../helpers/clients.ts'
 
 /** A test client that also exposes its transport. */
 export interface FallbackTestClient extends TestClient {
@@ -29,7 +27,7 @@ export function connectHttpClient(httpUrl: string, document: string, token: stri
       current = this
     }
   }
-  const client = connectWith(httpUrl, document, token, ydoc, TestHttpSocket)
+  const client = connectClient(httpUrl, document, token, ydoc, TestHttpSocket)
   // A live getter (Object.assign would copy the first socket): the provider makes a new one per connection.
   return Object.defineProperties(client as FallbackTestClient, {
     httpSocket: { get: () => current },
@@ -46,7 +44,7 @@ export function connectAdaptiveClient(
   ydoc = new Y.Doc(),
 ): FallbackTestClient {
   const selector = createTransportSelector({ http: TEST_HTTP_OPTIONS, ...options })
-  const client = connectWith(httpUrl, document, token, ydoc, selector.WebSocket)
+  const client = connectClient(httpUrl, document, token, ydoc, selector.WebSocket)
   return {
     ...client,
     httpSocket: null,
@@ -54,36 +52,6 @@ export function connectAdaptiveClient(
     destroy() {
       client.destroy()
       selector.destroy()
-    },
-  }
-}
-
-function connectWith(httpUrl: string, document: string, token: string, ydoc: Y.Doc, polyfill: unknown): TestClient {
-  const socket = new HocuspocusProviderWebsocket({
-    url: collabUrl(httpUrl),
-    WebSocketPolyfill: polyfill,
-    delay: 50,
-    minDelay: 50,
-    maxDelay: 500,
-    jitter: false,
-  })
-  const refusals: string[] = []
-  const provider = new HocuspocusProvider({
-    websocketProvider: socket,
-    name: document,
-    document: ydoc,
-    token,
-    onAuthenticationFailed: ({ reason }) => refusals.push(reason),
-  })
-  provider.attach()
-  return {
-    ydoc,
-    provider,
-    socket,
-    refusals,
-    destroy() {
-      provider.destroy()
-      socket.destroy()
     },
   }
 }
