@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { Extension } from '@hocuspocus/server'
+import type { AccessChanges } from '../access/access-changes.ts'
 import type { AccessPolicy } from '../access/access-policy.ts'
 import { databasePolicy } from '../access/database-policy.ts'
 import { migrateRoles, RoleStore } from '../access/role-store.ts'
@@ -35,6 +36,8 @@ export interface AccountsOptions {
   tokenRefreshLeadMs?: number
   /** Close connections this long after their token expired; default 5 s. */
   tokenGraceMs?: number
+  /** Where sharing announces revocations and role changes (the composition root re-checks connections for them). */
+  accessChanges: AccessChanges
 }
 
 /** What {@link openAccounts} returns. */
@@ -83,7 +86,7 @@ export async function openAccounts(options: AccountsOptions): Promise<Accounts> 
       tokenTtlSeconds: options.tokenTtlSeconds,
       allowRegistration: options.allowRegistration,
     }),
-    routes: (services) => sharingRoutes(services, { roles, accounts }),
+    routes: (services) => sharingRoutes(services, { roles, accounts, accessChanges: options.accessChanges }),
     async authenticate(request) {
       const fromBearer = await authenticateRequest(request, verify)
       if (fromBearer || request.headers.authorization) return fromBearer
