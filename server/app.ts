@@ -28,6 +28,7 @@ import { redisScaleOut } from './scale/redis-scale-out.ts'
 import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
 import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
 import { createChannelProtection, type ChannelProtection } from './limits/channel-protection.ts'
+import { userBudgets } from './limits/user-budgets.ts'
 import { isAllowedOrigin, type OriginPolicy } from './http/origin-policy.ts'
 import { applySecurityHeaders } from './http/security-headers.ts'
 import { contentValidation } from './validation/content-validation.ts'
@@ -113,6 +114,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       contentValidation(log, protection.stats),
       ...(scaleOut ? [scaleOut.extension] : []),
       authentication(accounts.verify, accessPolicy),
+      // Authenticated connections pay from their user's rate budget, not their address's.
+      userBudgets(),
       ...accounts.extensions,
       persistence(store, writer, { compactAfterUpdates: config.compactAfterUpdates }),
       ...apiFeatures.extensions,
