@@ -79,6 +79,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     tokenTtlSeconds: config.sessionTokenTtlSeconds,
     allowRegistration: config.allowRegistration,
     accessChanges,
+    signInThrottle: scaleOut?.signInThrottle,
   })
   const accessPolicy = accounts.policy
   const apiFeatures = await openApiFeatures({

@@ -22,6 +22,7 @@ import { awarenessGuard } from '../presence/awareness-guard.ts'
 import { AccountStore, migrateAccounts } from './account-store.ts'
 import { authRoutes } from './auth-routes.ts'
 import { readSessionCookie } from './session-cookie.ts'
+import type { SignInCounter } from './sign-in-throttle.ts'
 
 /** Settings for {@link openAccounts} (from `ServerConfig`). */
 export interface AccountsOptions {
@@ -38,6 +39,8 @@ export interface AccountsOptions {
   tokenGraceMs?: number
   /** Where sharing announces revocations and role changes (the composition root re-checks connections for them). */
   accessChanges: AccessChanges
+  /** Where failed sign-ins are counted; default: this process's memory. */
+  signInThrottle?: SignInCounter
 }
 
 /** What {@link openAccounts} returns. */
@@ -85,6 +88,7 @@ export async function openAccounts(options: AccountsOptions): Promise<Accounts> 
       sessionMaxAgeSeconds: options.sessionMaxAgeSeconds,
       tokenTtlSeconds: options.tokenTtlSeconds,
       allowRegistration: options.allowRegistration,
+      signInThrottle: options.signInThrottle,
     }),
     routes: (services) => sharingRoutes(services, { roles, accounts, accessChanges: options.accessChanges }),
     async authenticate(request) {

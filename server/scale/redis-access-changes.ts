@@ -9,7 +9,7 @@
  * Redis never reaches it. That instance's connections are then re-checked at their next token
  * refresh, which checks the fresh token against the database (README "Accounts and sharing").
  */
-import { Redis, type RedisOptions } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { z } from 'zod'
 import type { AccessChangeHandler, AccessChanges } from '../access/access-changes.ts'
 import type { Logger } from '../log.ts'
@@ -32,22 +32,19 @@ export interface RedisAccessChanges extends AccessChanges {
 }
 
 /**
- * Connects twice with `connection` (a subscribed Redis connection can do nothing else): one
- * connection publishes, one listens. `identifier` tells this instance's own notices apart: it has
- * handled them before publishing.
+ * Publishes with `publisher` and listens on a connection of its own (a subscribed Redis
+ * connection can do nothing else), opened like it. `identifier` tells this instance's own
+ * notices apart: it has handled them before publishing.
  */
-export function redisAccessChanges(options: { connection: RedisOptions; prefix: string; identifier: string; log: Logger }): RedisAccessChanges {
-  const { identifier, log } = options
+export function redisAccessChanges(options: { publisher: Redis; prefix: string; identifier: string; log: Logger }): RedisAccessChanges {
+  const { publisher, identifier, log } = options
   const channel = accessChangesChannel(options.prefix)
-  const publisher = new Redis(options.connection)
-  const subscriber = new Redis(options.connection)
+  const subscriber = publisher.duplicate()
   let handler: AccessChangeHandler | undefined
-  for (const client of [publisher, subscriber]) {
-    client.on('error', () => {
-      // Reported by the scale-out's document connections to the same Redis; ioredis reconnects
-      // (and resubscribes) by itself.
-    })
-  }
+  subscriber.on('error', () => {
+    // Reported by the scale-out's document connections to the same Redis; ioredis reconnects
+    // (and resubscribes) by itself.
+  })
   subscriber.on('message', (from: string, raw: string) => {
     if (from !== channel) return
     let parsed: z.infer<typeof notice>
@@ -84,7 +81,6 @@ export function redisAccessChanges(options: { connection: RedisOptions; prefix: 
     },
     async close() {
       // Not `quit()`: with Redis unreachable it would wait for the reconnect.
-      publisher.disconnect()
       subscriber.disconnect()
     },
   }

@@ -18,9 +18,10 @@
  */
 import { Redis } from '@hocuspocus/extension-redis'
 import { OutgoingMessage, type afterLoadDocumentPayload, type afterUnloadDocumentPayload, type Document } from '@hocuspocus/server'
-import type { RedisOptions } from 'ioredis'
+import { Redis as RedisClient, type RedisOptions } from 'ioredis'
 import type { Logger } from '../log.ts'
 import { redisAccessChanges, type RedisAccessChanges } from './redis-access-changes.ts'
+import { RedisSignInThrottle } from './redis-sign-in-throttle.ts'
 
 /** The Redis extension plus what the server needs around it. */
 export interface RedisScaleOut {
@@ -29,6 +30,8 @@ export interface RedisScaleOut {
   readonly identifier: string
   /** Access changes shared with the other instances (revocation reaches their connections). */
   readonly accessChanges: RedisAccessChanges
+  /** Failed sign-ins counted for all instances together. */
+  readonly signInThrottle: RedisSignInThrottle
   /** Resolves when Redis answers a PING within `timeoutMs`; rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>
   /**
@@ -90,7 +93,14 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
   } satisfies RedisOptions
   const { host, port, ...options } = connection
   const extension = new DegradableRedis({ host, port, prefix, identifier, options })
-  const accessChanges = redisAccessChanges({ connection, prefix, identifier, log })
+  // Our own commands (access-change notices, sign-in counts) on a connection of their own, with
+  // the project's ioredis (the extension brings its own, older one).
+  const commands = new RedisClient(connection)
+  commands.on('error', () => {
+    // Reported by the extension's connections to the same Redis.
+  })
+  const accessChanges = redisAccessChanges({ publisher: commands, prefix, identifier, log })
+  const signInThrottle = new RedisSignInThrottle(commands, prefix, {}, log)
   let reachable = true
   let resyncTimer: NodeJS.Timeout | undefined
   // After an outage, nothing published meanwhile arrived anywhere. One SyncStep1 per open document
@@ -142,6 +152,7 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
     extension,
     identifier,
     accessChanges,
+    signInThrottle,
     async ping(timeoutMs = 2_000) {
       if (extension.pub.status !== 'ready') throw new Error(`redis connection is ${extension.pub.status}`)
       await pingWithin(extension, timeoutMs, `redis did not answer PING in ${timeoutMs} ms`)
@@ -153,6 +164,7 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
     async close() {
       clearTimeout(resyncTimer)
       await accessChanges.close()
+      commands.disconnect()
       await extension.onDestroy().catch(() => undefined)
     },
   }

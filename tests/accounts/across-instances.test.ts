@@ -1,7 +1,7 @@
 /**
- * Revocation across instances: two server processes on a shared PostgreSQL and Redis. The owner
+ * Accounts across instances: two server processes on a shared PostgreSQL and Redis. The owner
  * changes access through instance A; the affected user's connections on instance B are re-checked
- * at once (over Redis), not at their next token refresh.
+ * at once (over Redis), not at their next token refresh. Failed sign-ins count on every instance.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -35,7 +35,7 @@ async function closedWithin(client: RawClient, document: string, started: number
   return Date.now() - started
 }
 
-describe('revocation across instances', () => {
+describe('accounts across instances', () => {
   let cluster: Cluster
   let a: string
   let b: string
@@ -110,5 +110,18 @@ describe('revocation across instances', () => {
     console.log(`[ACCT8] link revoked on A -> guest on B closed in ${elapsed} ms`)
     expect(guestSocket.framesOf(doc, MSG.close)[0]!.text).toBe('forbidden: access revoked')
     expect(oliveOnB.framesOf(doc, MSG.close)).toEqual([])
+  })
+
+  it('[ACCT1][SCALE1] failed sign-ins on one instance count on the other: spreading guesses over instances gains nothing', async () => {
+    // SIGN_IN_LIMITS.perLogin = 10 failures per account name in 15 minutes.
+    const guess = (url: string, attempt: number) => new Person(url, 'guesser').call('POST', '/api/auth/signin', { login: 'olive', password: `guess ${attempt}` })
+    for (let attempt = 0; attempt < 10; attempt++) expect((await guess(attempt % 2 === 0 ? a : b, attempt)).status).toBe(401)
+    for (const url of [a, b]) {
+      const refused = await guess(url, 99)
+      expect(refused.status).toBe(429)
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(800)
+    }
+    // The right password is refused as well while the name is throttled.
+    expect((await new Person(b, 'olive').call('POST', '/api/auth/signin', { login: 'olive', password: olive.password })).status).toBe(429)
   })
 })
