@@ -122,7 +122,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       ...apiFeatures.extensions,
     ],
   })
-  accessChanges.handle(async (change) => void (await recheckConnections(hocuspocus, accessPolicy, change.document, change.userIds)))
+  accessChanges.handle((change) => recheckConnections(hocuspocus, accessPolicy, change.document, change.userIds))
   const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => accounts.authenticate(request) })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes, durableAck: config.durableAck, protection })
   const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes, protection })

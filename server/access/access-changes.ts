@@ -13,8 +13,8 @@ export interface AccessChange {
   readonly userIds: readonly string[]
 }
 
-/** Re-checks this instance's connections for one change. */
-export type AccessChangeHandler = (change: AccessChange) => Promise<void>
+/** Re-checks this instance's connections for one change (what it resolves to is ignored). */
+export type AccessChangeHandler = (change: AccessChange) => Promise<unknown>
 
 /** Where access changes are announced and handled. */
 export interface AccessChanges {

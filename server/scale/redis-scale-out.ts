@@ -14,7 +14,8 @@
  *   channel, the fix for #1151 (instances behind the requester applying a foreign delete set).
  *
  * Access changes (revocations, role changes) travel on a channel of their own, so every instance
- * re-checks its connections (`redis-access-changes.ts`).
+ * re-checks its connections (`redis-access-changes.ts`), and failed sign-ins are counted in Redis
+ * for all instances together (`redis-sign-in-throttle.ts`).
  */
 import { Redis } from '@hocuspocus/extension-redis'
 import { OutgoingMessage, type afterLoadDocumentPayload, type afterUnloadDocumentPayload, type Document } from '@hocuspocus/server'
