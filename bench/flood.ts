@@ -134,6 +134,10 @@ const limited = await spawnTestServer({
   RATE_LIMIT_MESSAGE_BURST: String(defaults.perConnection.messageBurst),
   ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: String(defaults.perAddress.messagesPerSecond),
   ADDRESS_RATE_LIMIT_MESSAGE_BURST: String(defaults.perAddress.messageBurst),
+  USER_RATE_LIMIT_MESSAGES_PER_SECOND: String(defaults.perUser.messagesPerSecond),
+  USER_RATE_LIMIT_MESSAGE_BURST: String(defaults.perUser.messageBurst),
+  SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: String(defaults.perAddressSignedIn.messagesPerSecond),
+  SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: String(defaults.perAddressSignedIn.messageBurst),
 })
 try {
   phases.push(await measure(limited, 'baseline', 0))
@@ -150,6 +154,12 @@ if (values.unlimited) {
     ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '10000000',
     ADDRESS_RATE_LIMIT_MESSAGE_BURST: '10000000',
     ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: String(16 * 1024 ** 3),
+    USER_RATE_LIMIT_MESSAGES_PER_SECOND: '10000000',
+    USER_RATE_LIMIT_MESSAGE_BURST: '10000000',
+    USER_RATE_LIMIT_BYTES_PER_SECOND: String(16 * 1024 ** 3),
+    SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '10000000',
+    SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: '10000000',
+    SIGNED_IN_ADDRESS_RATE_LIMIT_BYTES_PER_SECOND: String(16 * 1024 ** 3),
   })
   try {
     // Fewer edits: without limits each can take seconds.

@@ -172,6 +172,10 @@ const server = await startServer(loadConfig({
     RATE_LIMIT_MESSAGE_BURST: '1000000',
     ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
     ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
+    USER_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+    USER_RATE_LIMIT_MESSAGE_BURST: '1000000',
+    SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+    SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
   }), createLogger('silent'))
 const token = await mintToken(SECRET, { user: { id: 'bench', name: 'Bench' } })
 const results = []

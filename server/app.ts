@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net'
 import { Hocuspocus } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason } from '../shared/close-codes.ts'
 import { COLLAB_PATH, HEALTH_PATH } from '../shared/protocol.ts'
+import { localAccessChanges } from './access/access-changes.ts'
+import { recheckConnections } from './access/revocation.ts'
 import { openAccounts } from './accounts/accounts.ts'
 import { openApiFeatures } from './api/api.ts'
 import { authentication } from './auth/authentication.ts'
@@ -26,6 +28,7 @@ import { redisScaleOut } from './scale/redis-scale-out.ts'
 import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
 import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
 import { createChannelProtection, type ChannelProtection } from './limits/channel-protection.ts'
+import { userBudgets } from './limits/user-budgets.ts'
 import { isAllowedOrigin, type OriginPolicy } from './http/origin-policy.ts'
 import { applySecurityHeaders } from './http/security-headers.ts'
 import { contentValidation } from './validation/content-validation.ts'
@@ -65,6 +68,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const writer = new DurableWriter(store, log)
   // Accounts, roles and history share one database (SQLite by default, PostgreSQL when configured).
   const database = openFeatureDatabase(config.dataDir, config.historyDatabaseUrl)
+  // Revocations reach every instance's connections (over Redis when scaled out).
+  const accessChanges = scaleOut?.accessChanges ?? localAccessChanges()
   const accounts = await openAccounts({
     database,
     secret: authSecret,
@@ -73,6 +78,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     sessionMaxAgeSeconds: config.sessionMaxAgeSeconds,
     tokenTtlSeconds: config.sessionTokenTtlSeconds,
     allowRegistration: config.allowRegistration,
+    accessChanges,
+    signInThrottle: scaleOut?.signInThrottle,
   })
   const accessPolicy = accounts.policy
   const apiFeatures = await openApiFeatures({
@@ -108,11 +115,14 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       contentValidation(log, protection.stats),
       ...(scaleOut ? [scaleOut.extension] : []),
       authentication(accounts.verify, accessPolicy),
+      // Authenticated connections pay from their user's rate budget, not their address's.
+      userBudgets(),
       ...accounts.extensions,
       persistence(store, writer, { compactAfterUpdates: config.compactAfterUpdates }),
       ...apiFeatures.extensions,
     ],
   })
+  accessChanges.handle((change) => recheckConnections(hocuspocus, accessPolicy, change.document, change.userIds))
   const handleApi = apiFeatures.attach({ hocuspocus, store, writer, authenticate: (request) => accounts.authenticate(request) })
   const websocket = createWebSocketEndpoint({ hocuspocus, writer, log, maxMessageBytes: config.maxMessageBytes, durableAck: config.durableAck, protection })
   const yWebsocket = createYWebsocketEndpoint({ hocuspocus, log, maxMessageBytes: config.maxMessageBytes, protection })

@@ -95,6 +95,10 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
       RATE_LIMIT_MESSAGE_BURST: '1000000',
       ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
       ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
+      USER_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+      USER_RATE_LIMIT_MESSAGE_BURST: '1000000',
+      SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+      SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
       ...options.env,
     })
     const token = await mintToken(BENCH_SECRET, { user: { id: 'bench', name: 'Bench' } })

@@ -5,8 +5,8 @@
  * Each affected connection is asked the policy again with the claims it authenticated with:
  * no role any more closes it (`forbidden: access revoked`; the client's reconnect is then refused
  * with 4403); a role that now reads instead of writes (or the reverse) closes it with
- * `access-changed`, and the client reconnects with its new role. Only this server instance's
- * connections are reached (see README, "Accounts and sharing").
+ * `access-changed`, and the client reconnects with its new role. This reaches this instance's
+ * connections; every instance runs it for each announced change (`access-changes.ts`).
  */
 import type { Connection, Hocuspocus } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason } from '../../shared/close-codes.ts'

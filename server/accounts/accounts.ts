@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http'
 import type { Extension } from '@hocuspocus/server'
+import type { AccessChanges } from '../access/access-changes.ts'
 import type { AccessPolicy } from '../access/access-policy.ts'
 import { databasePolicy } from '../access/database-policy.ts'
 import { migrateRoles, RoleStore } from '../access/role-store.ts'
@@ -21,6 +22,7 @@ import { awarenessGuard } from '../presence/awareness-guard.ts'
 import { AccountStore, migrateAccounts } from './account-store.ts'
 import { authRoutes } from './auth-routes.ts'
 import { readSessionCookie } from './session-cookie.ts'
+import type { SignInCounter } from './sign-in-throttle.ts'
 
 /** Settings for {@link openAccounts} (from `ServerConfig`). */
 export interface AccountsOptions {
@@ -35,6 +37,10 @@ export interface AccountsOptions {
   tokenRefreshLeadMs?: number
   /** Close connections this long after their token expired; default 5 s. */
   tokenGraceMs?: number
+  /** Where sharing announces revocations and role changes (the composition root re-checks connections for them). */
+  accessChanges: AccessChanges
+  /** Where failed sign-ins are counted; default: this process's memory. */
+  signInThrottle?: SignInCounter
 }
 
 /** What {@link openAccounts} returns. */
@@ -82,8 +88,9 @@ export async function openAccounts(options: AccountsOptions): Promise<Accounts> 
       sessionMaxAgeSeconds: options.sessionMaxAgeSeconds,
       tokenTtlSeconds: options.tokenTtlSeconds,
       allowRegistration: options.allowRegistration,
+      signInThrottle: options.signInThrottle,
     }),
-    routes: (services) => sharingRoutes(services, { roles, accounts }),
+    routes: (services) => sharingRoutes(services, { roles, accounts, accessChanges: options.accessChanges }),
     async authenticate(request) {
       const fromBearer = await authenticateRequest(request, verify)
       if (fromBearer || request.headers.authorization) return fromBearer

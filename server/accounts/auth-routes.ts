@@ -16,7 +16,7 @@ import { mintToken } from '../auth/tokens.ts'
 import { sendJson } from '../http/respond.ts'
 import { AccountConflict, type Account, type AccountStore } from './account-store.ts'
 import { PASSWORD_LENGTH } from './password.ts'
-import { SignInThrottle } from './sign-in-throttle.ts'
+import { SignInThrottle, type SignInCounter } from './sign-in-throttle.ts'
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from './session-cookie.ts'
 
 /** What the auth routes need. */
@@ -31,6 +31,8 @@ export interface AuthRouteDeps {
   tokenTtlSeconds: number
   /** Whether anyone may register (`ALLOW_REGISTRATION`). */
   allowRegistration: boolean
+  /** Where failed sign-ins are counted; default: this process's memory. */
+  signInThrottle?: SignInCounter
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,31}$/
@@ -55,7 +57,7 @@ const acceptBody = z.object({ secret: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/
 /** The public account routes. */
 export function authRoutes(deps: AuthRouteDeps): Route[] {
   const { accounts } = deps
-  const throttle = new SignInThrottle()
+  const throttle = deps.signInThrottle ?? new SignInThrottle()
 
   const signIn = async (request: IncomingMessage, response: ServerResponse, account: Account) => {
     const session = await accounts.createSession(account.id, deps.sessionMaxAgeSeconds * 1000)
@@ -95,18 +97,18 @@ export function authRoutes(deps: AuthRouteDeps): Route[] {
       async handler({ request, response }) {
         const body = await readJson(request, signInBody)
         const address = request.socket.remoteAddress ?? ''
-        const wait = throttle.retryAfter(body.login, address)
+        const wait = await throttle.retryAfter(body.login, address)
         if (wait > 0) {
           response.setHeader('retry-after', String(wait))
           throw new ApiError('too-many-requests', `too many failed sign-ins; try again in ${wait} s`)
         }
         const account = await accounts.checkPassword(body.login, body.password)
         if (!account) {
-          throttle.failed(body.login, address)
+          await throttle.failed(body.login, address)
           // One message for both cases: no telling which usernames exist.
           throw new ApiError('unauthorized', 'wrong username or password')
         }
-        throttle.succeeded(body.login)
+        await throttle.succeeded(body.login)
         await signIn(request, response, account)
         sendJson(response, 200, { user: publicAccount(account) })
       },

@@ -3,9 +3,21 @@
  * address over a sliding window; past the limit, sign-in answers `429 too-many-requests` with a
  * `Retry-After` until the oldest failure leaves the window. A success clears the account's count.
  *
- * Kept in memory (per instance) and bounded: at most {@link SIGN_IN_LIMITS.maxTrackedKeys} keys,
- * the stalest dropped first.
+ * {@link SignInThrottle} keeps the counts in memory (per instance) and bounded: at most
+ * {@link SIGN_IN_LIMITS.maxTrackedKeys} keys, the stalest dropped first. With several instances
+ * (Redis scale-out) they are kept in Redis instead (`server/scale/redis-sign-in-throttle.ts`), so
+ * a guesser cannot multiply the limits by the number of instances behind the load balancer.
  */
+
+/** Counts failed sign-ins and says when to refuse (in memory, or shared between instances). */
+export interface SignInCounter {
+  /** Seconds to wait before `login` may try again from `address`, or 0 when it may try now. */
+  retryAfter(login: string, address: string): number | Promise<number>
+  /** Records a failed attempt. */
+  failed(login: string, address: string): void | Promise<void>
+  /** Clears an account's failures after a successful sign-in. */
+  succeeded(login: string): void | Promise<void>
+}
 
 /** Limits of a {@link SignInThrottle}. */
 export interface SignInLimits {
@@ -27,8 +39,8 @@ export const SIGN_IN_LIMITS: Readonly<SignInLimits> = {
   maxTrackedKeys: 10_000,
 }
 
-/** Counts failures and says when to refuse. */
-export class SignInThrottle {
+/** Counts failures in this process's memory. */
+export class SignInThrottle implements SignInCounter {
   private readonly failures = new Map<string, number[]>()
   private readonly limits: SignInLimits
 

@@ -1,8 +1,9 @@
 /**
  * Sharing a document (owner only): invite people by username, email or id with a role, make
  * share links carrying an unguessable secret and a role, list both, and revoke either. Every
- * revocation or role change re-checks that user's open connections to the document at once
- * (see `server/access/revocation.ts`).
+ * revocation or role change is announced as an access change: each server instance re-checks
+ * that user's open connections to the document at once (see `server/access/revocation.ts` and
+ * `server/access/access-changes.ts`).
  *
  * | route | what |
  * | --- | --- |
@@ -15,7 +16,7 @@
  */
 import { z } from 'zod'
 import type { AccountStore } from '../accounts/account-store.ts'
-import { recheckConnections } from '../access/revocation.ts'
+import type { AccessChanges } from '../access/access-changes.ts'
 import type { Member, RoleStore } from '../access/role-store.ts'
 import { sendJson } from '../http/respond.ts'
 import { requireRole } from './access.ts'
@@ -32,9 +33,9 @@ const inviteBody = z.object({ user: z.string().trim().min(1, 'user must name a u
 const linkBody = z.object({ role: grantableRole }).strict()
 
 /** The sharing routes. */
-export function sharingRoutes(services: ApiServices, stores: { roles: RoleStore; accounts: AccountStore }): Route[] {
-  const { policy, hocuspocus, documents } = services
-  const { roles, accounts } = stores
+export function sharingRoutes(services: ApiServices, stores: { roles: RoleStore; accounts: AccountStore; accessChanges: AccessChanges }): Route[] {
+  const { policy, documents } = services
+  const { roles, accounts, accessChanges } = stores
 
   const ownDocument = async (claims: Parameters<typeof requireRole>[1], name: string) => {
     await requireRole(policy, claims, name, 'manage')
@@ -70,8 +71,8 @@ export function sharingRoutes(services: ApiServices, stores: { roles: RoleStore;
         if (!account) throw new ApiError('not-found', `no user "${body.user}" (they need an account first)`)
         if ((await roles.roleOf(name, account.id)) === 'owner') throw new ApiError('conflict', 'the owner keeps the owner role')
         await roles.invite(name, account.id, body.role, claims.user.id)
-        // A lowered role reaches open connections now.
-        await recheckConnections(hocuspocus, policy, name, [account.id])
+        // A lowered role reaches open connections now, on every instance.
+        await accessChanges.announce({ document: name, userIds: [account.id] })
         const member = (await roles.members(name)).find((entry) => entry.userId === account.id)!
         sendJson(response, 200, await describe(member))
       },
@@ -83,7 +84,7 @@ export function sharingRoutes(services: ApiServices, stores: { roles: RoleStore;
         const name = params.name!
         await ownDocument(claims, name)
         if (!(await roles.remove(name, params.userId!))) throw new ApiError('not-found', `"${params.userId}" has no role to remove on "${name}"`)
-        await recheckConnections(hocuspocus, policy, name, [params.userId!])
+        await accessChanges.announce({ document: name, userIds: [params.userId!] })
         response.writeHead(204).end()
       },
     },
@@ -115,7 +116,7 @@ export function sharingRoutes(services: ApiServices, stores: { roles: RoleStore;
         await ownDocument(claims, name)
         const users = await roles.revokeLink(name, params.id!)
         if (users === null) throw new ApiError('not-found', `no link "${params.id}" on "${name}"`)
-        await recheckConnections(hocuspocus, policy, name, users)
+        await accessChanges.announce({ document: name, userIds: users })
         response.writeHead(204).end()
       },
     },

@@ -2,7 +2,9 @@
  * The gate every inbound frame passes before Hocuspocus sees it, one per connection, the same for
  * WebSocket, HTTP fallback and y-websocket connections:
  *
- * 1. Rate limits: the frame is paid for from the connection's and its address's token buckets.
+ * 1. Rate limits: the frame is paid for from the connection's token buckets and its address's
+ *    (until it authenticates) or, once it has (see {@link ChannelGuard.identify}), its user's and
+ *    its address's signed-in ceiling.
  *    When they cannot pay, the guard holds the frame and pauses reading from the transport
  *    (TCP backpressure slows the sender, not the server); frames piling up past
  *    `maxQueuedMessages`/`maxQueuedBytes` close the connection with `rate-limited` (4429).
@@ -41,8 +43,10 @@ export class ChannelGuard {
   private readonly stats: ChannelStats
   private readonly transport: GuardedTransport
   private readonly connectionBudget: Budget
-  private readonly addressBudget: Budget
+  /** The address's budget until {@link identify}; then the user's and the address's signed-in ceiling. */
+  private sharedBudgets: Budget[]
   private readonly address: string
+  private user: string | null = null
   private readonly queue: Uint8Array[] = []
   private queuedBytes = 0
   private pumpTimer: NodeJS.Timeout | null = null
@@ -65,7 +69,7 @@ export class ChannelGuard {
     this.transport = transport
     this.address = clientAddress
     this.connectionBudget = new Budget(limits.perConnection)
-    this.addressBudget = protection.addresses.acquire(clientAddress)
+    this.sharedBudgets = [protection.addresses.acquire(clientAddress)]
     this.authTimer = setTimeout(() => {
       if (!this.anyAuthenticated) this.refuse(CLOSE_CODES.authTimeout, `no document authenticated within ${limits.authTimeoutMs} ms`)
     }, limits.authTimeoutMs)
@@ -82,6 +86,19 @@ export class ChannelGuard {
       return
     }
     if (this.pumpTimer === null) this.pump()
+  }
+
+  /**
+   * The connection authenticated as `userId`: from now on its frames pay from that user's budget
+   * and the address's (much larger) signed-in ceiling instead of the address's budget. The
+   * first user counts (one socket carrying documents of different users is not something the
+   * editor does).
+   */
+  identify(userId: string): void {
+    if (this.user !== null || this.disposed) return
+    this.user = userId
+    this.sharedBudgets = [this.protection.users.acquire(userId), this.protection.signedInAddresses.acquire(this.address)]
+    this.protection.addresses.release(this.address)
   }
 
   /** A frame Hocuspocus sends to the client: tracks which documents authenticated. */
@@ -120,14 +137,20 @@ export class ChannelGuard {
     clearTimeout(this.authTimer)
     if (this.pumpTimer !== null) clearTimeout(this.pumpTimer)
     this.pumpTimer = null
-    this.protection.addresses.release(this.address)
+    if (this.user === null) {
+      this.protection.addresses.release(this.address)
+    } else {
+      this.protection.users.release(this.user)
+      this.protection.signedInAddresses.release(this.address)
+    }
   }
 
   private pump = (): void => {
     this.pumpTimer = null
     while (this.queue.length > 0 && !this.closed) {
       const frame = this.queue[0]!
-      const wait = Math.max(this.connectionBudget.waitMs(frame.byteLength), this.addressBudget.waitMs(frame.byteLength))
+      let wait = this.connectionBudget.waitMs(frame.byteLength)
+      for (const budget of this.sharedBudgets) wait = Math.max(wait, budget.waitMs(frame.byteLength))
       if (wait > 0) {
         this.stats.throttled++
         if (!this.paused) {
@@ -138,7 +161,7 @@ export class ChannelGuard {
         return
       }
       this.connectionBudget.take(frame.byteLength)
-      this.addressBudget.take(frame.byteLength)
+      for (const budget of this.sharedBudgets) budget.take(frame.byteLength)
       this.queue.shift()
       this.queuedBytes -= frame.byteLength
       this.admit(frame)
@@ -203,6 +226,11 @@ export class GuardedSocket implements WebSocketLike {
   constructor(inner: WebSocketLike, guard: ChannelGuard) {
     this.inner = inner
     this.guard = guard
+  }
+
+  /** The connection authenticated as `userId` (see {@link ChannelGuard.identify}). */
+  identify(userId: string): void {
+    this.guard.identify(userId)
   }
 
   get readyState(): number {

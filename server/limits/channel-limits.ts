@@ -27,8 +27,23 @@ export interface ChannelLimits {
    * and broadcast): `bench/flood.ts` measures honest latency under flooders held to them.
    */
   perConnection: RateLimit
-  /** Per client address, over all its connections and transports. */
+  /**
+   * Per client address, over all its connections and transports, for connections not yet
+   * authenticated (who they are is unknown: the address is all there is to hold them to).
+   */
   perAddress: RateLimit
+  /**
+   * Per signed-in user, over all their connections (tabs, devices) and transports, once a
+   * connection has authenticated. Keyed by user rather than address so that the people of an
+   * office behind one NAT do not share (and exhaust) one budget.
+   */
+  perUser: RateLimit
+  /**
+   * Per client address over its authenticated connections, all users together: a ceiling, ten
+   * times the address budget, so that accounts (registration is open by default, and share links
+   * make guests) cannot multiply what one address may send without bound.
+   */
+  perAddressSignedIn: RateLimit
   /**
    * Received frames waiting for rate-limit tokens, per connection. Past either bound the client
    * is not merely fast but ignoring backpressure: close with `rate-limited` (4429).
@@ -72,6 +87,18 @@ export function readChannelLimits(read: IntegerReader, maxMessageBytes: number):
       messageBurst: read('ADDRESS_RATE_LIMIT_MESSAGE_BURST', 3_000, 1, 100_000_000),
       bytesPerSecond: read('ADDRESS_RATE_LIMIT_BYTES_PER_SECOND', 8 * MiB, 1024, 16 * 1024 * MiB),
       byteBurst: read('ADDRESS_RATE_LIMIT_BYTE_BURST', 8 * maxMessageBytes, maxMessageBytes, 16 * 1024 * MiB),
+    },
+    perUser: {
+      messagesPerSecond: read('USER_RATE_LIMIT_MESSAGES_PER_SECOND', 300, 1, 10_000_000),
+      messageBurst: read('USER_RATE_LIMIT_MESSAGE_BURST', 3_000, 1, 100_000_000),
+      bytesPerSecond: read('USER_RATE_LIMIT_BYTES_PER_SECOND', 8 * MiB, 1024, 16 * 1024 * MiB),
+      byteBurst: read('USER_RATE_LIMIT_BYTE_BURST', 8 * maxMessageBytes, maxMessageBytes, 16 * 1024 * MiB),
+    },
+    perAddressSignedIn: {
+      messagesPerSecond: read('SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND', 3_000, 1, 100_000_000),
+      messageBurst: read('SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST', 30_000, 1, 1_000_000_000),
+      bytesPerSecond: read('SIGNED_IN_ADDRESS_RATE_LIMIT_BYTES_PER_SECOND', 64 * MiB, 1024, 64 * 1024 * MiB),
+      byteBurst: read('SIGNED_IN_ADDRESS_RATE_LIMIT_BYTE_BURST', 64 * maxMessageBytes, maxMessageBytes, 64 * 1024 * MiB),
     },
     maxQueuedMessages: read('RATE_LIMIT_MAX_QUEUED_MESSAGES', 10_000, 1, 10_000_000),
     maxQueuedBytes: read('RATE_LIMIT_MAX_QUEUED_BYTES', 4 * maxMessageBytes, maxMessageBytes, 4096 * MiB),

@@ -1,6 +1,6 @@
 /**
- * What every transport needs to guard its connections: the limits and the per-address budgets
- * they share. Created once in the composition root and handed to each endpoint.
+ * What every transport needs to guard its connections: the limits and the per-address and
+ * per-user budgets they share. Created once in the composition root and handed to each endpoint.
  */
 import type { ChannelLimits } from './channel-limits.ts'
 import { AddressBudgets } from './rate-limiter.ts'
@@ -18,7 +18,12 @@ export interface ChannelStats {
 /** Shared state of the channel guards. */
 export interface ChannelProtection {
   readonly limits: ChannelLimits
+  /** Budgets of client addresses (connections not yet authenticated). */
   readonly addresses: AddressBudgets
+  /** Budgets of signed-in users (authenticated connections), by user id. */
+  readonly users: AddressBudgets
+  /** Ceilings of client addresses over their authenticated connections (all users together). */
+  readonly signedInAddresses: AddressBudgets
   readonly stats: ChannelStats
   /** Stops background sweeping (server shutdown). */
   stop(): void
@@ -27,5 +32,18 @@ export interface ChannelProtection {
 /** Creates the protection for `limits`. */
 export function createChannelProtection(limits: ChannelLimits): ChannelProtection {
   const addresses = new AddressBudgets(limits.perAddress)
-  return { limits, addresses, stats: { inspected: 0, throttled: 0, refused: {} }, stop: () => addresses.stop() }
+  const users = new AddressBudgets(limits.perUser)
+  const signedInAddresses = new AddressBudgets(limits.perAddressSignedIn)
+  return {
+    limits,
+    addresses,
+    users,
+    signedInAddresses,
+    stats: { inspected: 0, throttled: 0, refused: {} },
+    stop() {
+      addresses.stop()
+      users.stop()
+      signedInAddresses.stop()
+    },
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Rate limits shared by every transport: one pair of token buckets (messages, bytes) per
- * connection and one pair per client address, so a client cannot escape its address's budget by
- * opening more sockets or switching between WebSocket, HTTP fallback and y-websocket.
+ * connection, and one pair per client address (before authentication) or per user (after), so a
+ * client cannot escape its budget by opening more sockets or switching between WebSocket, HTTP
+ * fallback and y-websocket.
  */
 import type { RateLimit } from './channel-limits.ts'
 import { TokenBucket } from './token-bucket.ts'
@@ -33,7 +34,7 @@ export class Budget {
   }
 }
 
-/** Per-address budgets with reference counts; idle full budgets are swept. */
+/** Budgets shared by key (a client address, a user id) with reference counts; idle full budgets are swept. */
 export class AddressBudgets {
   private readonly entries = new Map<string, { budget: Budget; connections: number }>()
   private readonly limit: RateLimit

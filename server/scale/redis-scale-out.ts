@@ -12,16 +12,27 @@
  *   state) can never replace the stored document with less.
  * - v4.7 answers a sync request on the requester's private reply channel instead of the document
  *   channel, the fix for #1151 (instances behind the requester applying a foreign delete set).
+ *
+ * Access changes (revocations, role changes) travel on a channel of their own, so every instance
+ * re-checks its connections (`redis-access-changes.ts`), and failed sign-ins are counted in Redis
+ * for all instances together (`redis-sign-in-throttle.ts`).
  */
 import { Redis } from '@hocuspocus/extension-redis'
 import { OutgoingMessage, type afterLoadDocumentPayload, type afterUnloadDocumentPayload, type Document } from '@hocuspocus/server'
+import { Redis as RedisClient, type RedisOptions } from 'ioredis'
 import type { Logger } from '../log.ts'
+import { redisAccessChanges, type RedisAccessChanges } from './redis-access-changes.ts'
+import { RedisSignInThrottle } from './redis-sign-in-throttle.ts'
 
 /** The Redis extension plus what the server needs around it. */
 export interface RedisScaleOut {
   readonly extension: Redis
   /** This process's identifier on the Redis channels. */
   readonly identifier: string
+  /** Access changes shared with the other instances (revocation reaches their connections). */
+  readonly accessChanges: RedisAccessChanges
+  /** Failed sign-ins counted for all instances together. */
+  readonly signInThrottle: RedisSignInThrottle
   /** Resolves when Redis answers a PING within `timeoutMs`; rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>
   /**
@@ -71,20 +82,26 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
   const parsed = new URL(url)
   const identifier = `collab-${process.pid}-${Math.random().toString(36).slice(2, 10)}`
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0
-  const extension = new DegradableRedis({
+  const connection = {
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port: parsed.port ? Number(parsed.port) : 6379,
-    prefix,
-    identifier,
-    options: {
-      username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
-      password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
-      db: Number.isInteger(db) ? db : 0,
-      ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-      // Keep reconnecting while Redis is down (restart, failover); capped so recovery is quick.
-      retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
-    },
+    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    db: Number.isInteger(db) ? db : 0,
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+    // Keep reconnecting while Redis is down (restart, failover); capped so recovery is quick.
+    retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
+  } satisfies RedisOptions
+  const { host, port, ...options } = connection
+  const extension = new DegradableRedis({ host, port, prefix, identifier, options })
+  // Our own commands (access-change notices, sign-in counts) on a connection of their own, with
+  // the project's ioredis (the extension brings its own, older one).
+  const commands = new RedisClient(connection)
+  commands.on('error', () => {
+    // Reported by the extension's connections to the same Redis.
   })
+  const accessChanges = redisAccessChanges({ publisher: commands, prefix, identifier, log })
+  const signInThrottle = new RedisSignInThrottle(commands, prefix, {}, log)
   let reachable = true
   let resyncTimer: NodeJS.Timeout | undefined
   // After an outage, nothing published meanwhile arrived anywhere. One SyncStep1 per open document
@@ -135,13 +152,20 @@ export function redisScaleOut(url: string, prefix: string, log: Logger): RedisSc
   return {
     extension,
     identifier,
+    accessChanges,
+    signInThrottle,
     async ping(timeoutMs = 2_000) {
       if (extension.pub.status !== 'ready') throw new Error(`redis connection is ${extension.pub.status}`)
       await pingWithin(extension, timeoutMs, `redis did not answer PING in ${timeoutMs} ms`)
     },
-    connected: (timeoutMs = 10_000) => pingWithin(extension, timeoutMs, `redis at ${parsed.host} did not answer within ${timeoutMs} ms`),
+    async connected(timeoutMs = 10_000) {
+      await pingWithin(extension, timeoutMs, `redis at ${parsed.host} did not answer within ${timeoutMs} ms`)
+      await accessChanges.subscribed()
+    },
     async close() {
       clearTimeout(resyncTimer)
+      await accessChanges.close()
+      commands.disconnect()
       await extension.onDestroy().catch(() => undefined)
     },
   }

@@ -137,6 +137,7 @@ export class ShadowDocument {
         const struct = structs[index]!
         if (struct.id.clock >= end) break
         if (struct instanceof Y.Item) {
+          if (crossLinked(struct)) return { kind: 'malformed', detail: 'update re-sends a known struct so that its new part lands beside an item of another parent' }
           const problem = itemProblem(struct)
           if (problem) return invalid(problem)
         }
@@ -144,6 +145,23 @@ export class ShadowDocument {
     }
     return null
   }
+}
+
+/**
+ * True when `item` sits beside an item of another parent (or another map key). Yjs builds this
+ * from a crafted update that re-sends a struct the document partly has: it integrates only the
+ * unknown part, with the struct before it by clock as left neighbour, even when that struct
+ * belongs elsewhere (the fuzz finding: a text run spliced into a heading's `level` attribute
+ * chain). Such a document is inconsistent (a map value with a live item to its right, a run
+ * counted in a text's length but not in its list), and its encoding does not reproduce it: a copy
+ * rebuilt from it holds other content (there, the run becomes the heading's `level`) that nobody
+ * checked. Honest re-sends never do this: one struct's clocks share one parent.
+ */
+function crossLinked(item: Y.Item): boolean {
+  for (const neighbour of [item.left, item.right]) {
+    if (neighbour !== null && (neighbour.parent !== item.parent || neighbour.parentSub !== item.parentSub)) return true
+  }
+  return false
 }
 
 function hasPending(doc: Y.Doc): boolean {

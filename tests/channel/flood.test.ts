@@ -117,15 +117,39 @@ describe('flooding', () => {
     expect(bodyText(server.hocuspocus.documents.get(DOC)!)).toContain('still here')
   })
 
-  it('[SEC3] the per-address budget binds all connections of one address together', async () => {
+  it('[SEC3] before authenticating, all connections of one address share the address budget', async () => {
     const server = await serverWith({
       RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
       RATE_LIMIT_MESSAGE_BURST: '100000',
       ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '100',
       ADDRESS_RATE_LIMIT_MESSAGE_BURST: '300',
+      PRE_AUTH_MAX_MESSAGES: '100000',
     })
+    const sockets = [rawClient(server.url), rawClient(server.url)]
+    cleanups.push(() => sockets.forEach((socket) => socket.close()))
+    await Promise.all(sockets.map((socket) => socket.opened))
+    const before = server.protection.stats.inspected
+    const started = Date.now()
+    for (const socket of sockets) for (let i = 0; i < 1500; i++) socket.send(queryAwarenessFrame(DOC))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const admitted = server.protection.stats.inspected - before
+    const elapsedSeconds = (Date.now() - started) / 1000
+    // Each socket alone could send everything at once; unauthenticated, they get the address's budget together.
+    expect(admitted).toBeGreaterThan(0)
+    expect(admitted).toBeLessThanOrEqual(300 + Math.ceil(100 * elapsedSeconds) + 20)
+    expect(server.protection.stats.throttled).toBeGreaterThan(0)
+  })
+
+  it('[SEC3] once authenticated, all connections of one user share the user budget', async () => {
+    const server = await serverWith({
+      RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+      RATE_LIMIT_MESSAGE_BURST: '100000',
+      USER_RATE_LIMIT_MESSAGES_PER_SECOND: '100',
+      USER_RATE_LIMIT_MESSAGE_BURST: '300',
+    })
+    // Two tabs of one person.
     const first = await flooder(server.url, 'Flo')
-    const second = await flooder(server.url, 'Flip')
+    const second = await flooder(server.url, 'Flo')
     cleanups.push(() => first.raw.close(), () => second.raw.close())
     const started = Date.now()
     for (const update of first.updates(1500, 'a')) first.raw.send(updateFrame(DOC, update))
@@ -134,7 +158,50 @@ describe('flooding', () => {
     const text = bodyText(server.hocuspocus.documents.get(DOC)!)
     const elapsedSeconds = (Date.now() - started) / 1000
     const applied = count(text, 'a') + count(text, 'b')
-    // Each socket alone could send everything at once; together they get the address's budget.
+    expect(applied).toBeGreaterThan(0)
+    expect(applied).toBeLessThanOrEqual(300 + Math.ceil(100 * elapsedSeconds) + 20)
+  })
+
+  it('[SEC3] different people behind one address (an office NAT) do not share a budget once authenticated', async () => {
+    // An address budget far below what the people together send: before, it would have throttled them all.
+    const server = await serverWith({
+      RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+      RATE_LIMIT_MESSAGE_BURST: '100000',
+      ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '100',
+      ADDRESS_RATE_LIMIT_MESSAGE_BURST: '300',
+      USER_RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+      USER_RATE_LIMIT_MESSAGE_BURST: '100000',
+    })
+    const people = await Promise.all(['Ann', 'Ben', 'Cas'].map((name) => flooder(server.url, name)))
+    cleanups.push(() => people.forEach((person) => person.raw.close()))
+    const chars = ['a', 'b', 'c']
+    people.forEach((person, index) => {
+      for (const update of person.updates(1000, chars[index]!)) person.raw.send(updateFrame(DOC, update))
+    })
+    await waitFor(() => chars.every((char) => count(bodyText(server.hocuspocus.documents.get(DOC)!), char) === 1000), 'every keystroke of all three applied')
+    expect(server.protection.stats.throttled).toBe(0)
+  })
+
+  it('[SEC3] signed-in people of one address together stay under the address\'s signed-in ceiling', async () => {
+    // Accounts are cheap (open registration, guests from share links): they must not multiply one address's budget without bound.
+    const server = await serverWith({
+      RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+      RATE_LIMIT_MESSAGE_BURST: '100000',
+      USER_RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+      USER_RATE_LIMIT_MESSAGE_BURST: '100000',
+      SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '100',
+      SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: '300',
+    })
+    const first = await flooder(server.url, 'Sock1')
+    const second = await flooder(server.url, 'Sock2')
+    cleanups.push(() => first.raw.close(), () => second.raw.close())
+    const started = Date.now()
+    for (const update of first.updates(1500, 'a')) first.raw.send(updateFrame(DOC, update))
+    for (const update of second.updates(1500, 'b')) second.raw.send(updateFrame(DOC, update))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const text = bodyText(server.hocuspocus.documents.get(DOC)!)
+    const elapsedSeconds = (Date.now() - started) / 1000
+    const applied = count(text, 'a') + count(text, 'b')
     expect(applied).toBeGreaterThan(0)
     expect(applied).toBeLessThanOrEqual(300 + Math.ceil(100 * elapsedSeconds) + 20)
   })

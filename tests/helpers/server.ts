@@ -16,7 +16,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 
 /**
  * Message rate limits lifted for tests that are not about them: every test client shares
- * 127.0.0.1 (one address budget), and scripted clients type far faster than people. The
+ * 127.0.0.1 (one address budget), many share a user, and scripted clients type far faster than
+ * people. The
  * rate-limit tests and `bench/flood.ts` set the limits they test explicitly [SEC3].
  */
 export const UNTHROTTLED: Record<string, string> = {
@@ -24,6 +25,10 @@ export const UNTHROTTLED: Record<string, string> = {
   RATE_LIMIT_MESSAGE_BURST: '1000000',
   ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
   ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
+  USER_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+  USER_RATE_LIMIT_MESSAGE_BURST: '1000000',
+  SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+  SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
 }
 
 /** A fixed secret so tokens can be minted before a server starts. */
