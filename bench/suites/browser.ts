@@ -5,6 +5,16 @@
  *
  * Keystroke-to-paint: a capturing keydown listener notes the event's time; the next animation
  * frame posts a message, which runs once that frame is painted; the difference is the latency.
+ *
+ * A control runs the same probe and typing on a plain `contenteditable` holding the same
+ * paragraphs (no ProseMirror, no sync): what Chromium itself needs on this machine at that
+ * moment, so a figure can be told apart from the browser's own floor and from other load.
+ *
+ * Is the measure sound? It does not contain a forced wait for the next vsync: when the page is
+ * idle, Chromium starts the frame for a keystroke at once (the animation frame's timestamp, the
+ * frame's begin time, is then often before the keydown), so an empty page measures 3–6 ms, not
+ * 8 ms plus a random wait. When the page is busy, waiting for the next frame is part of what a
+ * user sees, and it stays in.
  */
 import { chromium, type Browser, type Page } from 'playwright-core'
 import fs from 'node:fs'
@@ -16,6 +26,13 @@ import { WorkerPool } from '../lib/workers.ts'
 
 /** The launch flags of tests/helpers/browser.ts. */
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+/** The control: a plain contenteditable of the same size, typed into the same way. */
+interface ControlRow {
+  paragraphs: number
+  latency: Summary
+  toFrame: Summary
+}
 
 interface BrowserRow {
   paragraphs: number
@@ -47,6 +64,7 @@ export const browser: Suite = {
     const [worker] = pool.workers
     let chrome: Browser | null = null
     const rows: BrowserRow[] = []
+    const controls: ControlRow[] = []
     let offlineOpenMs: number | null = null
     try {
       chrome = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS, headless: true })
@@ -109,6 +127,9 @@ export const browser: Suite = {
         }
         await context.close()
         await worker!.call({ cmd: 'close', keys: [doc] })
+        const control = await typeIntoPlainEditable(chrome, size, keystrokes)
+        controls.push(control)
+        log(`browser: ${size} paragraphs, plain contenteditable (control): p50 ${control.latency.p50} ms, p99 ${control.latency.p99} ms`)
       }
     } finally {
       await chrome?.close()
@@ -124,10 +145,42 @@ export const browser: Suite = {
         rows.map((r) => [r.paragraphs.toLocaleString('en-US'), r.remoteTypist ? 'yes' : 'no', r.latency.p50, r.latency.p99, r.latency.max, r.toFrame.p50, r.toFrame.p99]),
       ),
       '',
+      `Control: the same probe and typing on a plain \`contenteditable\` holding the same paragraphs (no ProseMirror, no sync, same fonts and spacing), in the same run: Chromium's own cost on this machine at that moment.`,
+      '',
+      ...table(
+        ['paragraphs', 'to paint p50 ms', 'to paint p99 ms', 'to paint max ms', 'to frame start p50 ms', 'to frame start p99 ms'],
+        controls.map((r) => [r.paragraphs.toLocaleString('en-US'), r.latency.p50, r.latency.p99, r.latency.max, r.toFrame.p50, r.toFrame.p99]),
+      ),
+      '',
       `Opening the ${Math.max(...sizes).toLocaleString('en-US')}-paragraph document offline (network cut, page reloaded, app shell from the service worker, document from IndexedDB), from navigation start until every paragraph is in the editor: **${offlineOpenMs ?? 'n/a'} ms** (median of 3 reloads).`,
     ]
-    return { data: { keystrokes, rows, offlineOpenMs }, markdown }
+    return { data: { keystrokes, rows, controls, offlineOpenMs }, markdown }
   },
+}
+
+/** Types `keystrokes` keys at the end of a plain contenteditable of `size` paragraphs; the same probe as ours. */
+async function typeIntoPlainEditable(chrome: Browser, size: number, keystrokes: number): Promise<ControlRow> {
+  const context = await chrome.newContext()
+  try {
+    const page = await context.newPage()
+    const paragraphs = Array.from({ length: size }, (_, i) => `<p>${i + 1}. ${PARAGRAPH}</p>`).join('')
+    // The editor's typography (client/styles.css), nothing else.
+    const css = `body { margin: 0; font-family: system-ui, sans-serif; } main { max-width: 52rem; margin: 1.5rem auto; padding: 0 1rem; }
+      .plain { background: #fff; padding: 2rem 3rem; outline: none; white-space: pre-wrap; word-wrap: break-word; line-height: 1.6; } .plain p { margin: 0 0 0.8em; }`
+    await page.setContent(`<style>${css}</style><main><div class="plain" contenteditable="true">${paragraphs}</div></main>`)
+    await page.evaluate(() => {
+      ;(window as CollabWindow).keyToFrame = []
+    })
+    await installProbe(page)
+    await page.click('.plain')
+    await page.keyboard.press('Control+End')
+    await page.keyboard.type('x'.repeat(keystrokes), { delay: 60 })
+    await page.waitForFunction((n) => ((window as CollabWindow).keyLatencies?.length ?? 0) >= n, keystrokes, { timeout: 10_000 })
+    const [latencies, toFrame] = await page.evaluate(() => [(window as CollabWindow).keyLatencies ?? [], (window as CollabWindow).keyToFrame ?? []])
+    return { paragraphs: size, latency: summarize(latencies.slice(5)), toFrame: summarize(toFrame.slice(5)) }
+  } finally {
+    await context.close()
+  }
 }
 
 /** Records, per keydown, the time until the frame after it has been painted. */
