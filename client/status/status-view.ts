@@ -9,7 +9,7 @@
  * "Saving…" and "All changes saved" twice per keystroke. So the DOM is written only where it
  * changes, and while someone types the indicator keeps "Saving…" until the typing has paused for
  * {@link SAVED_AFTER_PAUSE_MS}: it may say "Saving…" a moment longer than needed, never "saved"
- * too early [STAT1, EDIT7].
+ * too early [STAT1, STAT5].
  */
 import { clientSettings } from '../settings.ts'
 import type { OpenDocument } from '../sync/open-document.ts'
