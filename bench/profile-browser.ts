@@ -23,6 +23,8 @@ const { values } = parseArgs({
     css: { type: 'string' },
     /** Script evaluated in the page before typing (e.g. to flip an attribute). */
     eval: { type: 'string' },
+    /** Expression evaluated in the page after typing, printed (e.g. counters set up by --eval). */
+    report: { type: 'string' },
     /** Skip the JavaScript sampling profiler (it slows script down; the trace alone is lighter). */
     'no-js': { type: 'boolean', default: false },
   },
@@ -71,6 +73,7 @@ try {
   await cdp.send('Tracing.end')
   await traceDone
   await remote
+  if (values.report) console.log(`report: ${JSON.stringify(await page.evaluate(values.report))}`)
   fs.writeFileSync(path.join(dir, 'trace.json'), JSON.stringify({ traceEvents }))
   printTrace(traceEvents, keystrokes)
   if (profile) {
