@@ -38,8 +38,8 @@ export function bindPresenceList(list: HTMLElement, awareness: Awareness): () =>
   let shown = ''
   const render = () => {
     const people = participants(awareness)
-    // Awareness changes with every caret move (each keystroke): rebuild only when what the list
-    // shows changed, or the header is re-laid out and re-painted per keystroke for nothing.
+    // Awareness changes with every caret move (arrow keys, clicks): rebuild only when what the list
+    // shows changed, or the header is re-laid out and re-painted per key for nothing.
     const signature = JSON.stringify(people)
     if (signature === shown) return
     shown = signature
