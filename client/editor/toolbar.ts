@@ -104,12 +104,45 @@ export function toolbarPlugin(bar: HTMLElement, openLinkDialog: Command): Plugin
       }
       const refresh = (current: EditorView) => {
         for (const { item, button } of buttons) {
-          if (item.active) button.setAttribute('aria-pressed', String(item.active(current.state)))
-          button.disabled = !current.editable || !item.run(current.state, undefined, current)
+          if (item.active) {
+            const pressed = String(item.active(current.state))
+            if (button.getAttribute('aria-pressed') !== pressed) button.setAttribute('aria-pressed', pressed)
+          }
+          const disabled = !current.editable || !item.run(current.state, undefined, current)
+          if (button.disabled !== disabled) button.disabled = disabled
         }
       }
       refresh(view)
-      return { update: refresh, destroy: () => bar.replaceChildren() }
+      // Dry-running every command costs about a millisecond per keystroke in a long document (the
+      // wrap and block checks match the content before the caret): do it once the keystroke has
+      // been painted and the page is idle, at most once for a burst of keys.
+      const later = deferToIdle(() => refresh(view))
+      return { update: later.schedule, destroy: () => (later.cancel(), bar.replaceChildren()) }
     },
   })
+}
+
+/** Runs `task` once when the page is next idle (at most ~100 ms later), however often scheduled meanwhile. */
+function deferToIdle(task: () => void): { schedule(): void; cancel(): void } {
+  let pending: (() => void) | null = null
+  return {
+    schedule() {
+      if (pending) return
+      const run = () => {
+        pending = null
+        task()
+      }
+      if (typeof requestIdleCallback === 'function') {
+        const handle = requestIdleCallback(run, { timeout: 100 })
+        pending = () => cancelIdleCallback(handle)
+      } else {
+        const handle = setTimeout(run, 0)
+        pending = () => clearTimeout(handle)
+      }
+    },
+    cancel() {
+      pending?.()
+      pending = null
+    },
+  }
 }

@@ -35,8 +35,14 @@ export function participants(awareness: Awareness): Participant[] {
 /** Keeps `list` showing the participants of `awareness`; returns a function that stops it. */
 export function bindPresenceList(list: HTMLElement, awareness: Awareness): () => void {
   list.setAttribute('aria-label', 'Who is here')
+  let shown = ''
   const render = () => {
     const people = participants(awareness)
+    // Awareness changes with every caret move (arrow keys, clicks): rebuild only when what the list
+    // shows changed, or the header is re-laid out and re-painted per key for nothing.
+    const signature = JSON.stringify(people)
+    if (signature === shown) return
+    shown = signature
     list.replaceChildren(
       ...people.map((person) => {
         const item = document.createElement('li')

@@ -32,16 +32,34 @@ export function trackSaves(opened: OpenDocument): SaveTracker {
   let pending = readPending(opened.name)
   let savedAt: Date | null = null
   let stored = pending
-  const remember = () => {
-    if (stored === pending) return
-    stored = pending
+  let lowerTimer: ReturnType<typeof setTimeout> | null = null
+  const store = (value: number) => {
+    stored = value
     try {
-      if (pending === 0) localStorage.removeItem(pendingKey(opened.name))
-      else localStorage.setItem(pendingKey(opened.name), String(pending))
+      if (value === 0) localStorage.removeItem(pendingKey(opened.name))
+      else localStorage.setItem(pendingKey(opened.name), String(value))
     } catch {
       // Storage refused (private mode): the count is only for this tab then.
     }
   }
+  // A higher count is stored at once (a reload must not forget unacknowledged changes); a lower one
+  // a second later, or when the page goes away: the server acknowledges each keystroke, and writing
+  // then removing the key on every key cost ~0.5 ms a keystroke. Until then the stored count is
+  // only too high, which a reload corrects as soon as the server confirms.
+  const remember = () => {
+    if (pending > stored) {
+      store(pending)
+    } else if (pending < stored && lowerTimer === null) {
+      lowerTimer = setTimeout(() => {
+        lowerTimer = null
+        if (pending < stored) store(pending)
+      }, 1_000)
+    }
+  }
+  const storeNow = () => {
+    if (pending !== stored) store(pending)
+  }
+  window.addEventListener('pagehide', storeNow)
 
   const acknowledged = () => socket.status === 'connected' && provider.synced && !provider.hasUnsyncedChanges
   const check = () => {
@@ -79,6 +97,9 @@ export function trackSaves(opened: OpenDocument): SaveTracker {
       return () => listeners.delete(listener)
     },
     dispose() {
+      if (lowerTimer !== null) clearTimeout(lowerTimer)
+      storeNow()
+      window.removeEventListener('pagehide', storeNow)
       ydoc.off('update', onUpdate)
       provider.off('unsyncedChanges', check)
       provider.off('synced', check)
