@@ -14,7 +14,10 @@
  *
  * The run fails (exit 1) when the limited flood's p99 is over 2x the baseline's p99 [SEC3].
  *
- *   node bench/flood.ts [--edits 300] [--flooders 3] [--unlimited]
+ *   node bench/flood.ts [--edits 1000] [--rounds 4] [--flooders 3] [--unlimited]
+ *
+ * The baseline and limited-flood phases alternate in ROUNDS rounds of EDITS/ROUNDS edits each, so
+ * drift in the machine's load falls on both; 1,000 edits put ten samples beyond the p99.
  *
  * Writes bench/results/flood-<date>.json and .md.
  */
@@ -31,9 +34,15 @@ import { spawnTestServer, testToken, type ChildServer } from '../tests/helpers/s
 import type { FlooderOptions } from './clients/flooder.ts'
 
 const { values } = parseArgs({
-  options: { edits: { type: 'string', default: '300' }, flooders: { type: 'string', default: '3' }, unlimited: { type: 'boolean', default: false } },
+  options: {
+    edits: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '4' },
+    flooders: { type: 'string', default: '3' },
+    unlimited: { type: 'boolean', default: false },
+  },
 })
 const EDITS = Number(values.edits)
+const ROUNDS = Number(values.rounds)
 const FLOODERS = Number(values.flooders)
 const DOC = 'flood-bench'
 const EDIT_TIMEOUT_MS = 5_000
@@ -71,7 +80,8 @@ async function startFlooder(url: string, name: string): Promise<{ stop(): Promis
   }
 }
 
-async function measure(server: ChildServer, name: string, flooders: number, edits = EDITS): Promise<Phase> {
+/** Times `edits` honest edits while `flooders` flood; returns their latencies and the frames the server took in meanwhile. */
+async function measure(server: ChildServer, name: string, flooders: number, edits: number): Promise<{ latencies: number[]; frames: number }> {
   const writer: TestClient = connectClient(server.url, DOC, await testToken('Writer'))
   const reader: TestClient = connectClient(server.url, DOC, await testToken('Reader'))
   await waitFor(() => writer.provider.synced && reader.provider.synced, 'honest clients synced', 30_000)
@@ -110,14 +120,18 @@ async function measure(server: ChildServer, name: string, flooders: number, edit
   await Promise.all(floods.map((flood) => flood.stop()))
   writer.destroy()
   reader.destroy()
-  latencies.sort((a, b) => a - b)
+  return { latencies, frames: after.channel.inspected - before.channel.inspected }
+}
+
+function summarize(name: string, samples: { latencies: number[]; frames: number }[]): Phase {
+  const latencies = samples.flatMap((sample) => sample.latencies).sort((a, b) => a - b)
   return {
     name,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1]!,
-    floodFramesAccepted: after.channel.inspected - before.channel.inspected,
+    floodFramesAccepted: samples.reduce((sum, sample) => sum + sample.frames, 0),
   }
 }
 
@@ -140,8 +154,15 @@ const limited = await spawnTestServer({
   SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: String(defaults.perAddressSignedIn.messageBurst),
 })
 try {
-  phases.push(await measure(limited, 'baseline', 0))
-  phases.push(await measure(limited, 'flood, limited', FLOODERS))
+  // Baseline and flood alternate in rounds, so a change in the machine's load meanwhile falls on both.
+  const baseline: { latencies: number[]; frames: number }[] = []
+  const flooded: { latencies: number[]; frames: number }[] = []
+  const perRound = Math.ceil(EDITS / ROUNDS)
+  for (let round = 1; round <= ROUNDS; round++) {
+    baseline.push(await measure(limited, `baseline, round ${round}`, 0, perRound))
+    flooded.push(await measure(limited, `flood, round ${round}`, FLOODERS, perRound))
+  }
+  phases.push(summarize('baseline', baseline), summarize('flood, limited', flooded))
 } finally {
   await limited.stop()
 }
@@ -163,7 +184,7 @@ if (values.unlimited) {
   })
   try {
     // Fewer edits: without limits each can take seconds.
-    phases.push(await measure(unlimited, 'flood, unlimited', FLOODERS, Math.min(EDITS, 40)))
+    phases.push(summarize('flood, unlimited', [await measure(unlimited, 'flood, unlimited', FLOODERS, Math.min(EDITS, 40))]))
   } finally {
     await unlimited.stop()
   }
@@ -177,8 +198,8 @@ const date = new Date().toISOString().slice(0, 10)
 const markdown = [
   `# Honest latency under a flood (${date})`,
   '',
-  `loopback, server in a child process, ${EDITS} sequential 1-character edits 50 ms apart from an honest writer, each timed until an honest reader has it; ` +
-    `${FLOODERS} flooding sockets on the same document sending valid updates as fast as their sockets take them; Node ${process.version}, ${os.cpus().length} CPUs (shared).`,
+  `loopback, server in a child process, ${EDITS} sequential 1-character edits 50 ms apart from an honest writer per phase (baseline and flood alternating in ${ROUNDS} rounds), each timed until an honest reader has it; ` +
+    `${FLOODERS} flooding sockets (each on its own worker thread) on the same document sending valid updates as fast as their sockets take them; Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")} at the end.`,
   '',
   `Edits not delivered within ${EDIT_TIMEOUT_MS} ms count as ${EDIT_TIMEOUT_MS} ms; the unlimited phase (if run) times ${Math.min(EDITS, 40)} edits.`,
   '',
@@ -191,7 +212,7 @@ const markdown = [
 ].join('\n')
 const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results')
 fs.mkdirSync(outDir, { recursive: true })
-fs.writeFileSync(path.join(outDir, `flood-${date}.json`), JSON.stringify({ date, edits: EDITS, flooders: FLOODERS, phases, p99Ratio: ratio }, null, 2))
+fs.writeFileSync(path.join(outDir, `flood-${date}.json`), JSON.stringify({ date, edits: EDITS, rounds: ROUNDS, flooders: FLOODERS, loadAverage: os.loadavg(), phases, p99Ratio: ratio }, null, 2))
 fs.writeFileSync(path.join(outDir, `flood-${date}.md`), markdown)
 console.log(markdown)
 process.exit(ratio <= 2 ? 0 : 1)
