@@ -42,7 +42,10 @@ interface WsInternals {
 // `ws`'s Sender state when it is not compressing or reading a Blob, i.e. not queueing sends.
 const SENDER_IDLE = 0
 
-/** The last message framed, by identity: a broadcast hands the same array to every reader in a row. */
+/**
+ * The last message framed, by identity: a broadcast hands the same array to every reader in a row.
+ * So a message must not change after it was sent (as with `ws`, which does not copy it either).
+ */
 let lastMessage: Uint8Array | null = null
 let lastFrame: Buffer | null = null
 
