@@ -1,24 +1,27 @@
 /**
- * Where ours spends its time in fan-out: runs one writer typing at full speed to N readers
- * against ours under `--cpu-prof`, then prints the heaviest functions and files by self time.
+ * Where a server spends its time in fan-out: runs one writer typing at full speed to N readers
+ * against ours (or, with `--server hocuspocus`, a peer to compare with) under `--cpu-prof`, then
+ * prints the heaviest functions and files by self time.
  *
- *   node bench/profile-fanout.ts [--readers 100] [--keystrokes 2000] [--dir /tmp/collab-prof]
+ *   node bench/profile-fanout.ts [--server ours] [--readers 100] [--keystrokes 2000] [--interval 0] [--dir /tmp/collab-prof]
+ *
+ * `--interval 100` types at human rate (one keystroke per 100 ms) instead of full speed.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { startServer } from './lib/servers.ts'
+import { startServer, type ServerKind } from './lib/servers.ts'
 import { closeRoom, openRoom, typeAndMeasure } from './lib/typing.ts'
 import { WorkerPool } from './lib/workers.ts'
 
 const { values } = parseArgs({
-  options: { readers: { type: 'string', default: '100' }, keystrokes: { type: 'string', default: '2000' }, dir: { type: 'string', default: '/tmp/collab-prof' }, env: { type: 'string', multiple: true } },
+  options: { server: { type: 'string', default: 'ours' }, readers: { type: 'string', default: '100' }, keystrokes: { type: 'string', default: '2000' }, interval: { type: 'string', default: '0' }, dir: { type: 'string', default: '/tmp/collab-prof' }, env: { type: 'string', multiple: true } },
 })
 const dir = path.resolve(values.dir)
 fs.rmSync(dir, { recursive: true, force: true })
 fs.mkdirSync(dir, { recursive: true })
 const env = Object.fromEntries((values.env ?? []).map((pair) => pair.split('=', 2) as [string, string]))
-const server = await startServer('ours', { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], env })
+const server = await startServer(values.server as ServerKind, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], env })
 const pool = new WorkerPool(3)
 const [writer, ...readers] = pool.workers
 const room = await openRoom({
@@ -28,8 +31,8 @@ const room = await openRoom({
   prefix: 'prof',
   spec: (key) => ({ key, protocol: server.protocol, url: server.wsUrl, doc: 'profile', token: server.token }),
 })
-const result = await typeAndMeasure(room, 'f', Number(values.keystrokes), 0)
-console.log(`full speed, ${values.readers} readers: p50 ${result.allReaders.p50} ms, p99 ${result.allReaders.p99} ms`)
+const result = await typeAndMeasure(room, 'f', Number(values.keystrokes), Number(values.interval))
+console.log(`${values.server}, ${values.interval === '0' ? 'full speed' : `one keystroke per ${values.interval} ms`}, ${values.readers} readers: p50 ${result.allReaders.p50} ms, p99 ${result.allReaders.p99} ms`)
 await closeRoom(room)
 await pool.stop()
 await server.stop()

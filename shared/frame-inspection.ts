@@ -124,6 +124,22 @@ export function inspectFrame(frame: Uint8Array, bounds: FrameBounds): InspectedF
   }
 }
 
+/**
+ * The message type of a server-to-client frame, read without decoding its address (this runs for
+ * every frame of every broadcast); -1 when it does not decode.
+ */
+export function peekOutgoingType(frame: Uint8Array): number {
+  try {
+    const decoder = decoding.createDecoder(frame)
+    // Read the length first: `pos += read()` would add to the position from before the read.
+    const addressBytes = decoding.readVarUint(decoder)
+    decoder.pos += addressBytes
+    return decoding.readVarUint(decoder)
+  } catch {
+    return -1
+  }
+}
+
 /** Reads the address of a server-to-client frame and, for auth frames, the auth sub-type. */
 export function peekOutgoing(frame: Uint8Array): { address: string; type: number; authType?: number } | null {
   try {
@@ -137,6 +153,9 @@ export function peekOutgoing(frame: Uint8Array): { address: string; type: number
   }
 }
 
+// One decoder for every frame: a non-streaming `decode` keeps no state between calls.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 function readBoundedString(decoder: decoding.Decoder, maxBytes: number, what: string): string {
   const start = decoder.pos
   const length = decoding.readVarUint(decoder)
@@ -145,7 +164,7 @@ function readBoundedString(decoder: decoding.Decoder, maxBytes: number, what: st
   decoder.pos = start
   const bytes = decoding.readVarUint8Array(decoder)
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    return STRICT_UTF8.decode(bytes)
   } catch {
     throw new FrameError(`${what} is not UTF-8`)
   }

@@ -19,7 +19,7 @@
  */
 import type { WebSocketLike } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason, type CloseCode } from '../../shared/close-codes.ts'
-import { AUTH_TYPES, MESSAGE_TYPES, inspectFrame, peekOutgoing } from '../../shared/frame-inspection.ts'
+import { AUTH_TYPES, MESSAGE_TYPES, inspectFrame, peekOutgoing, peekOutgoingType } from '../../shared/frame-inspection.ts'
 import type { ChannelProtection, ChannelStats } from './channel-protection.ts'
 import { Budget } from './rate-limiter.ts'
 import type { ChannelLimits } from './channel-limits.ts'
@@ -103,6 +103,9 @@ export class ChannelGuard {
 
   /** A frame Hocuspocus sends to the client: tracks which documents authenticated. */
   observeOutgoing(frame: Uint8Array): void {
+    // Broadcasts (sync, awareness) are most frames: skip them before decoding the address.
+    const type = peekOutgoingType(frame)
+    if (type !== MESSAGE_TYPES.auth && type !== MESSAGE_TYPES.close) return
     const head = peekOutgoing(frame)
     if (!head) return
     if (head.type === MESSAGE_TYPES.auth && head.authType === AUTH_TYPES.authenticated) {

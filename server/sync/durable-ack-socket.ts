@@ -8,8 +8,8 @@
  * pay for durability.
  */
 import type { WebSocketLike } from '@hocuspocus/server'
-import * as decoding from 'lib0/decoding'
 import { WebSocket } from 'ws'
+import { peekOutgoingType } from '../../shared/frame-inspection.ts'
 import { MESSAGE_TYPE_SYNC_STATUS } from '../../shared/protocol.ts'
 import type { DurableWriter } from '../storage/durable-writer.ts'
 
@@ -84,14 +84,5 @@ export class DurableAckSocket implements WebSocketLike {
 
 /** True when `message` is a Hocuspocus sync-status (acknowledgement) message. */
 export function isSyncStatus(message: Uint8Array): boolean {
-  try {
-    const decoder = decoding.createDecoder(message)
-    // Skip the document name without decoding it: this runs for every outgoing message.
-    // (Read the length first: `pos += read()` would add to the position from before the read.)
-    const nameLength = decoding.readVarUint(decoder)
-    decoder.pos += nameLength
-    return decoding.readVarUint(decoder) === MESSAGE_TYPE_SYNC_STATUS
-  } catch {
-    return false
-  }
+  return peekOutgoingType(message) === MESSAGE_TYPE_SYNC_STATUS
 }

@@ -2,7 +2,8 @@
  * The Hocuspocus WebSocket endpoint on our own HTTP server, at {@link COLLAB_PATH}.
  *
  * We drive `ws` ourselves (instead of Hocuspocus's bundled server) to own the HTTP port, cap the
- * message size, and hand Hocuspocus a {@link DurableAckSocket}.
+ * message size, and hand Hocuspocus a {@link DurableAckSocket} over a {@link SharedFrameSocket}
+ * (a broadcast is framed once for all readers).
  */
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
@@ -14,6 +15,7 @@ import type { ChannelProtection } from '../limits/channel-protection.ts'
 import type { Logger } from '../log.ts'
 import type { DurableWriter } from '../storage/durable-writer.ts'
 import { DurableAckSocket } from './durable-ack-socket.ts'
+import { SharedFrameSocket } from './shared-frame-socket.ts'
 
 /** Options for {@link createWebSocketEndpoint}. */
 export interface WebSocketEndpointOptions {
@@ -55,7 +57,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
       pause: () => socket.pause(),
       resume: () => socket.resume(),
     })
-    connection = hocuspocus.handleConnection(new GuardedSocket(new DurableAckSocket(socket, writer, { durable: options.durableAck ?? true }), guard), toFetchRequest(request))
+    connection = hocuspocus.handleConnection(new GuardedSocket(new DurableAckSocket(new SharedFrameSocket(socket), writer, { durable: options.durableAck ?? true }), guard), toFetchRequest(request))
     socket.on('message', (data, isBinary) => {
       if (!isBinary) {
         guard.refuse(CLOSE_CODES.malformedMessage, 'text frames are not part of the protocol')
