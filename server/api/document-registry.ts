@@ -6,12 +6,22 @@
  * The title lives in the document itself (`meta.title`, so it merges like content); this table
  * holds a copy for listings, refreshed on every change.
  */
-import type { Database } from '../db/database.ts'
+import type { Database, SqlExecutor } from '../db/database.ts'
 
 /** Who made a change. */
 export interface Author {
   id: string
   name: string
+}
+
+/** One document's change, for {@link DocumentRegistry.touchAll}. */
+export interface RegistryTouch {
+  name: string
+  at: Date
+  /** `null` keeps the last known author. */
+  by: Author | null
+  /** `null` keeps the stored title. */
+  title: string | null
 }
 
 /** One registered document. */
@@ -81,7 +91,19 @@ export class DocumentRegistry {
 
   /** Records a change by `by` (`null` keeps the last known author) at `at`; registers the document if new. */
   async touch(name: string, at: Date, by: Author | null, title: string | null): Promise<void> {
-    await this.db.run(
+    await this.touchWith(this.db, { name, at, by, title })
+  }
+
+  /** {@link touch} for several documents, in one transaction. */
+  async touchAll(touches: readonly RegistryTouch[]): Promise<void> {
+    if (touches.length === 0) return
+    await this.db.transaction(async (tx) => {
+      for (const touch of touches) await this.touchWith(tx, touch)
+    })
+  }
+
+  private async touchWith(executor: SqlExecutor, { name, at, by, title }: RegistryTouch): Promise<void> {
+    await executor.run(
       `INSERT INTO api_documents (name, title, created_at, created_by_id, created_by_name, updated_at, updated_by_id, updated_by_name)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET

@@ -2,12 +2,17 @@
  * The change log: for every update a document received, who sent it, when and how big it was;
  * and which Yjs client ids each user wrote with, so a version's changes can be attributed.
  *
- * Entries arriving within one event-loop turn are inserted in one transaction. The log is an
- * audit trail, separate from the storage engine's update log (which is compacted away).
+ * Entries are inserted in one transaction per {@link WRITE_WINDOW_MS} (see write-window.ts); reads
+ * write what is pending first. The log is an audit trail, separate from the storage engine's
+ * update log (which is compacted away).
  */
 import type { Database } from '../db/database.ts'
 import type { Author } from '../api/document-registry.ts'
 import type { Logger } from '../log.ts'
+import { WriteWindow } from '../db/write-window.ts'
+
+/** How long entries wait to be written together. */
+export const WRITE_WINDOW_MS = 100
 
 /** One stored update. */
 export interface ChangeEntry {
@@ -79,22 +84,22 @@ export class ChangeLog {
   private readonly db: Database
   private readonly log: Logger
   private pending: NewChange[] = []
-  private flushing: Promise<void> | null = null
+  private readonly window = new WriteWindow(() => this.flush(), WRITE_WINDOW_MS)
 
   constructor(db: Database, log: Logger) {
     this.db = db
     this.log = log
   }
 
-  /** Queues `change`; it is written with everything else recorded in this event-loop turn. */
+  /** Queues `change`; it is written with everything else recorded in its window. */
   record(change: NewChange): void {
     this.pending.push(change)
-    if (!this.flushing) this.flushing = new Promise((resolve) => setImmediate(resolve)).then(() => this.flush())
+    this.window.schedule()
   }
 
   /** Resolves once everything recorded so far is written. */
-  async flushed(): Promise<void> {
-    while (this.flushing) await this.flushing
+  flushed(): Promise<void> {
+    return this.window.flushed()
   }
 
   /** Entries matching `query`, newest first. */
@@ -186,8 +191,6 @@ export class ChangeLog {
     } catch (error) {
       // The audit trail must never take editing down; a lost batch is logged with its size.
       this.log.error({ err: error, entries: batch.length }, 'change log write failed')
-    } finally {
-      this.flushing = this.pending.length > 0 ? new Promise((resolve) => setImmediate(resolve)).then(() => this.flush()) : null
     }
   }
 }
