@@ -21,6 +21,7 @@ import { staticClient } from './http/static-client.ts'
 import { createLogger, type Logger } from './log.ts'
 import type { DocumentStore } from './storage/document-store.ts'
 import { DurableWriter } from './storage/durable-writer.ts'
+import { noEcho } from './sync/no-echo.ts'
 import { persistence } from './storage/persistence.ts'
 import { openDocumentStore } from './storage/open-store.ts'
 import { handleReadiness, READY_PATH, storeWriteStatus } from './http/readiness.ts'
@@ -119,6 +120,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       userBudgets(),
       ...accounts.extensions,
       persistence(store, writer, { compactAfterUpdates: config.compactAfterUpdates }),
+      // A client's own update is not broadcast back to it.
+      noEcho(),
       ...apiFeatures.extensions,
     ],
   })

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { MESSAGE_TYPES, SYNC_TYPES } from '../shared/frame-inspection.ts'
 import { bodyText, connectClient, paragraphText, waitFor, waitForSaved, type TestClient } from './helpers/clients.ts'
-import { providerOpening, rawClient, type RawClient } from './helpers/raw-client.ts'
+import { providerOpening, rawClient, updateFrame, type RawClient } from './helpers/raw-client.ts'
 import { startTestServer, testToken } from './helpers/server.ts'
 
 describe('sync', () => {
@@ -91,5 +91,54 @@ describe('sync', () => {
     expect(reference.length).toBeGreaterThan(0)
     for (const reader of staying) expect(updatesOf(reader).map((frame) => Buffer.from(frame.raw).toString('hex'))).toEqual(reference)
     expect(expected).toMatch(/^>[a-z]{30}$/)
+  })
+
+  it('[SYNC3] a client is not sent its own updates back; the others get them, and edits from two clients in one turn reach both', async () => {
+    const server = await startTestServer()
+    cleanups.push(() => server.close())
+    const seed = connectClient(server.url, 'echo', await testToken('Seed'))
+    cleanups.push(() => seed.destroy())
+    await waitFor(() => seed.provider.synced, 'seed synced')
+    paragraphText(seed.ydoc).insert(0, '>')
+    await waitForSaved(seed)
+
+    const open = async (name: string) => {
+      const client = rawClient(server.url)
+      cleanups.push(() => client.close())
+      await client.opened
+      for (const frame of providerOpening('echo', await testToken(name))) client.send(frame)
+      await waitFor(() => client.frames.some((frame) => frame.syncType === SYNC_TYPES.step2 && frame.update!.byteLength > 2), `${name} synced`)
+      const ydoc = new Y.Doc()
+      for (const frame of client.frames) if (frame.update) Y.applyUpdate(ydoc, frame.update)
+      const sent: Uint8Array[] = []
+      ydoc.on('update', (update: Uint8Array, origin: unknown) => origin !== 'remote' && sent.push(update))
+      return { client, ydoc, sent }
+    }
+    const alice = await open('Alice')
+    const bob = await open('Bob')
+    const updatesTo = (client: RawClient) => client.frames.filter((frame) => frame.syncType === SYNC_TYPES.update)
+    const aliceBefore = updatesTo(alice.client).length
+    const bobBefore = updatesTo(bob.client).length
+
+    // Alice types three keystrokes, one per turn; then Alice and Bob both type in the same turn.
+    for (const character of 'abc') {
+      paragraphText(alice.ydoc).insert(paragraphText(alice.ydoc).length, character)
+      alice.client.send(updateFrame('echo', alice.sent.shift()!))
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await waitFor(() => updatesTo(bob.client).length - bobBefore >= 3, 'bob has alice\'s keystrokes')
+    expect(updatesTo(alice.client).length - aliceBefore).toBe(0)
+
+    paragraphText(bob.ydoc).insert(0, 'B')
+    paragraphText(alice.ydoc).insert(paragraphText(alice.ydoc).length, 'A')
+    bob.client.send(updateFrame('echo', bob.sent.shift()!))
+    alice.client.send(updateFrame('echo', alice.sent.shift()!))
+    const replica = (client: RawClient, ydoc: Y.Doc) => {
+      for (const frame of updatesTo(client)) Y.applyUpdate(ydoc, frame.update!, 'remote')
+      return bodyText(ydoc)
+    }
+    await waitFor(() => replica(alice.client, alice.ydoc) === replica(bob.client, bob.ydoc) && bodyText(alice.ydoc).length === 6, 'both have both edits')
+    expect(bodyText(alice.ydoc)).toMatch(/^B>abcA$/)
+    await waitFor(() => bodyText(seed.ydoc) === 'B>abcA', 'the seed client has everything')
   })
 })
