@@ -116,8 +116,16 @@ export function toolbarPlugin(bar: HTMLElement, openLinkDialog: Command): Plugin
       // Dry-running every command costs about a millisecond per keystroke in a long document (the
       // wrap and block checks match the content before the caret): do it once the keystroke has
       // been painted and the page is idle, at most once for a burst of keys.
+      // Becoming read-only (or editable again) is shown at once, not when idle.
       const later = deferToIdle(() => refresh(view))
-      return { update: later.schedule, destroy: () => (later.cancel(), bar.replaceChildren()) }
+      let editable = view.editable
+      const update = (current: EditorView) => {
+        if (current.editable === editable) return later.schedule()
+        editable = current.editable
+        later.cancel()
+        refresh(current)
+      }
+      return { update, destroy: () => (later.cancel(), bar.replaceChildren()) }
     },
   })
 }
