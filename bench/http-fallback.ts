@@ -24,6 +24,7 @@ import { startServer } from '../server/app.ts'
 import { mintToken } from '../server/auth/tokens.ts'
 import { loadConfig } from '../server/config.ts'
 import { createLogger } from '../server/log.ts'
+import { LIFTED_MESSAGE_RATE_LIMITS } from '../server/limits/channel-limits.ts'
 
 const { values } = parseArgs({
   options: { edits: { type: 'string', default: '300' }, receivers: { type: 'string', default: '4' }, json: { type: 'boolean', default: false } },
@@ -168,14 +169,7 @@ const server = await startServer(loadConfig({
     AUTH_SECRET: SECRET,
     DEV_TOKENS: 'false',
     // As in bench/lib/servers.ts: scripted clients on one address type faster than people.
-    RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-    RATE_LIMIT_MESSAGE_BURST: '1000000',
-    ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-    ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
-    USER_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-    USER_RATE_LIMIT_MESSAGE_BURST: '1000000',
-    SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-    SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
+    ...LIFTED_MESSAGE_RATE_LIMITS,
   }), createLogger('silent'))
 const token = await mintToken(SECRET, { user: { id: 'bench', name: 'Bench' } })
 const results = []

@@ -9,6 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { mintToken } from '../../server/auth/tokens.ts'
+import { LIFTED_MESSAGE_RATE_LIMITS } from '../../server/limits/channel-limits.ts'
 import { processCpuMs, processRssBytes } from './proc-stats.ts'
 
 /** Repository root. */
@@ -91,14 +92,7 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
       // 127.0.0.1 (one address budget) and scripted writers type far faster than people, so the
       // limits would measure the throttle, not the server. Byte limits, frame decoding, update
       // bounds and schema validation stay on; `bench/flood.ts` measures the limits themselves.
-      RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-      RATE_LIMIT_MESSAGE_BURST: '1000000',
-      ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-      ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
-      USER_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-      USER_RATE_LIMIT_MESSAGE_BURST: '1000000',
-      SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-      SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
+      ...LIFTED_MESSAGE_RATE_LIMITS,
       ...options.env,
     })
     const token = await mintToken(BENCH_SECRET, { user: { id: 'bench', name: 'Bench' } })

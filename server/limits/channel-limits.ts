@@ -108,3 +108,19 @@ export function readChannelLimits(read: IntegerReader, maxMessageBytes: number):
     preAuthMaxDocuments: read('PRE_AUTH_MAX_DOCUMENTS', 20, 1, 10_000),
   }
 }
+
+/**
+ * Environment settings that lift every message-rate limit, for tests and benchmarks whose subject
+ * is not the limits: their scripted clients share 127.0.0.1 and a user, and type far faster than
+ * people, so the limits would measure the throttle. Byte limits, decoding and validation stay on.
+ */
+export const LIFTED_MESSAGE_RATE_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+  RATE_LIMIT_MESSAGE_BURST: '1000000',
+  ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+  ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
+  USER_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+  USER_RATE_LIMIT_MESSAGE_BURST: '1000000',
+  SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
+  SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
+}

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { startServer, type RunningServer } from '../../server/app.ts'
 import { mintToken, type MintOptions } from '../../server/auth/tokens.ts'
 import { loadConfig } from '../../server/config.ts'
+import { LIFTED_MESSAGE_RATE_LIMITS } from '../../server/limits/channel-limits.ts'
 import { createLogger } from '../../server/log.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -20,16 +21,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
  * people. The
  * rate-limit tests and `bench/flood.ts` set the limits they test explicitly [SEC3].
  */
-export const UNTHROTTLED: Record<string, string> = {
-  RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-  RATE_LIMIT_MESSAGE_BURST: '1000000',
-  ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-  ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
-  USER_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-  USER_RATE_LIMIT_MESSAGE_BURST: '1000000',
-  SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '1000000',
-  SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: '1000000',
-}
+export const UNTHROTTLED = LIFTED_MESSAGE_RATE_LIMITS
 
 /** A fixed secret so tokens can be minted before a server starts. */
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789'
