@@ -17,20 +17,12 @@ import { AUTH_TYPES, MESSAGE_TYPES, SYNC_TYPES } from '../../shared/frame-inspec
 import * as decoding from 'lib0/decoding'
 import type { ChannelStats } from '../limits/channel-protection.ts'
 import type { Logger } from '../log.ts'
+import { ConnectionRefused } from '../auth/authentication.ts'
 import { isPlainTyping } from './plain-typing.ts'
 import { ShadowDocument } from './shadow-document.ts'
 
 /** Thrown from the hook: Hocuspocus closes the document connection with `code`/`reason`. */
-export class ContentRejected extends Error {
-  readonly code: number
-  readonly reason: string
-  constructor(entry: CloseCode, detail: string) {
-    const reason = formatCloseReason(entry, detail)
-    super(reason)
-    this.code = entry.code
-    this.reason = reason
-  }
-}
+export class ContentRejected extends ConnectionRefused {}
 
 /** Creates the extension; refusals are counted in `stats` (the channel's counters) when given. */
 export function contentValidation(log: Logger, stats?: ChannelStats): Extension {
