@@ -8,6 +8,9 @@
  *    When they cannot pay, the guard holds the frame and pauses reading from the transport
  *    (TCP backpressure slows the sender, not the server); frames piling up past
  *    `maxQueuedMessages`/`maxQueuedBytes` close the connection with `rate-limited` (4429).
+ *    A connection also hands on at most {@link MAX_FRAMES_PER_TURN} frames per event-loop turn:
+ *    a burst its budgets allow is spread over turns, so other connections' frames (read in the
+ *    same turn's I/O phase) are not stuck behind it [SEC3].
  * 2. Decoding: the frame is decoded completely ({@link inspectFrame}); malformed frames close
  *    with `malformed-message` (4422), Yjs updates over their bounds with `update-too-large` (4413).
  * 3. Pre-authentication caps: frames for documents not yet authenticated are what Hocuspocus
@@ -23,6 +26,16 @@ import { AUTH_TYPES, MESSAGE_TYPES, inspectFrame, peekOutgoing, peekOutgoingType
 import type { ChannelProtection, ChannelStats } from './channel-protection.ts'
 import { Budget } from './rate-limiter.ts'
 import type { ChannelLimits } from './channel-limits.ts'
+
+/**
+ * Frames one connection hands to Hocuspocus per event-loop turn. ws emits every frame of a TCP
+ * read at once; a flooder's read holds hundreds, and its full burst (300 by default), handled in
+ * one go, is tens of milliseconds in which no other client's keystroke is read. Sixteen frames
+ * are a few hundred microseconds; the rest follow on the next turns, after other connections' I/O.
+ * Honest clients never send this many in one read, and full-speed replay loses nothing measurable
+ * (one setImmediate per 16 frames).
+ */
+export const MAX_FRAMES_PER_TURN = 16
 
 /** What the guard drives: the connection's transport and Hocuspocus behind it. */
 export interface GuardedTransport {
@@ -50,6 +63,9 @@ export class ChannelGuard {
   private readonly queue: Uint8Array[] = []
   private queuedBytes = 0
   private pumpTimer: NodeJS.Timeout | null = null
+  /** Frames handed on in the current event-loop turn, and the immediate that ends the turn. */
+  private framesThisTurn = 0
+  private turnEnd: NodeJS.Immediate | null = null
   private paused = false
   private closed = false
   private disposed = false
@@ -128,6 +144,12 @@ export class ChannelGuard {
     this.queue.length = 0
     this.queuedBytes = 0
     this.stats.refused[entry.reason] = (this.stats.refused[entry.reason] ?? 0) + 1
+    // Read again: the closing handshake needs the client's close frame, and a paused socket
+    // would hold the connection until ws's 30 s close timeout.
+    if (this.paused) {
+      this.paused = false
+      this.transport.resume?.()
+    }
     this.transport.close(entry.code, formatCloseReason(entry, detail))
     this.dispose()
   }
@@ -140,6 +162,8 @@ export class ChannelGuard {
     clearTimeout(this.authTimer)
     if (this.pumpTimer !== null) clearTimeout(this.pumpTimer)
     this.pumpTimer = null
+    if (this.turnEnd !== null) clearImmediate(this.turnEnd)
+    this.turnEnd = null
     if (this.user === null) {
       this.protection.addresses.release(this.address)
     } else {
@@ -151,15 +175,17 @@ export class ChannelGuard {
   private pump = (): void => {
     this.pumpTimer = null
     while (this.queue.length > 0 && !this.closed) {
+      if (this.framesThisTurn >= MAX_FRAMES_PER_TURN) {
+        // The rest waits for the next turn (endTurn pumps again); stop reading meanwhile.
+        this.pauseTransport()
+        return
+      }
       const frame = this.queue[0]!
       let wait = this.connectionBudget.waitMs(frame.byteLength)
       for (const budget of this.sharedBudgets) wait = Math.max(wait, budget.waitMs(frame.byteLength))
       if (wait > 0) {
         this.stats.throttled++
-        if (!this.paused) {
-          this.paused = true
-          this.transport.pause?.()
-        }
+        this.pauseTransport()
         this.pumpTimer = setTimeout(this.pump, wait)
         return
       }
@@ -167,12 +193,27 @@ export class ChannelGuard {
       for (const budget of this.sharedBudgets) budget.take(frame.byteLength)
       this.queue.shift()
       this.queuedBytes -= frame.byteLength
+      this.framesThisTurn++
+      if (this.turnEnd === null) this.turnEnd = setImmediate(this.endTurn)
       this.admit(frame)
     }
     if (this.paused && !this.closed) {
       this.paused = false
       this.transport.resume?.()
     }
+  }
+
+  /** Runs after the turn's I/O: the connection may hand on frames again. */
+  private endTurn = (): void => {
+    this.turnEnd = null
+    this.framesThisTurn = 0
+    if (this.pumpTimer === null && this.queue.length > 0) this.pump()
+  }
+
+  private pauseTransport(): void {
+    if (this.paused) return
+    this.paused = true
+    this.transport.pause?.()
   }
 
   private admit(frame: Uint8Array): void {

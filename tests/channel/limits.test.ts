@@ -159,6 +159,44 @@ describe('connection limits', () => {
     await expectDocumentUnharmed()
   })
 
+  it('[SEC3] a burst is handed on a few frames per event-loop turn: another client\'s update lands inside it, and a refusal after it still closes at once', async () => {
+    const live = server.hocuspocus.documents.get(DOC)!
+    const order: number[] = []
+    const record = (update: Uint8Array) => order.push(Y.decodeUpdate(update).structs[0]?.id.client ?? -1)
+    live.on('update', record)
+    try {
+      const flooder = await authenticated()
+      const other = await authenticated()
+      // 250 one-character updates (within the default burst of 300) from one client...
+      const burstDoc = new Y.Doc()
+      const burst: Uint8Array[] = []
+      burstDoc.on('update', (update: Uint8Array) => burst.push(updateFrame(DOC, update)))
+      const paragraph = new Y.XmlElement('paragraph')
+      burstDoc.getXmlFragment('default').insert(0, [paragraph])
+      const text = new Y.XmlText()
+      paragraph.insert(0, [text])
+      for (let i = 0; burst.length < 250; i++) text.insert(i, 'x')
+      // ...sent in one go, closed by a malformed frame; another client's update right after.
+      for (const frame of burst) flooder.send(frame)
+      flooder.send(frameOf(DOC, (e) => encoding.writeVarUint(e, 99)))
+      const otherID = 0x5eed
+      other.send(updateFrame(DOC, paragraphUpdate('between', otherID)))
+
+      await waitFor(() => order.includes(otherID) && order.filter((id) => id === burstDoc.clientID).length === burst.length, 'the burst and the other update applied')
+      const first = order.indexOf(burstDoc.clientID)
+      const last = order.lastIndexOf(burstDoc.clientID)
+      const otherAt = order.indexOf(otherID)
+      expect({ first, otherAt, last, between: first < otherAt && otherAt < last }).toMatchObject({ between: true })
+      // The refusal comes after 250 frames that paused the socket: the close handshake still
+      // completes (a paused socket would hold it until ws's 30 s timeout).
+      const closed = await flooder.waitClosed(5_000)
+      expect(closed.code).toBe(CLOSE_CODES.malformedMessage.code)
+    } finally {
+      live.off('update', record)
+    }
+    await expectDocumentUnharmed()
+  })
+
   it('[SEC6] pre-authentication caps: messages, bytes and documents queued before authenticating close with 4431', async () => {
     const tooMany = await opened()
     for (let i = 0; i < 25; i++) tooMany.send(syncStep1Frame(DOC))
