@@ -4,7 +4,9 @@
  * clients on the same document keep converging. Latency figures come from `bench/flood.ts`;
  * nothing here is timed tightly.
  */
+import * as encoding from 'lib0/encoding'
 import { afterEach, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { CLOSE_CODES } from '../../shared/close-codes.ts'
 import { AUTH_TYPES, MESSAGE_TYPES } from '../../shared/frame-inspection.ts'
@@ -12,6 +14,7 @@ import { bodyText, connectClient, paragraphText, waitFor, waitForSaved, type Tes
 import { encodeFrames, HTTP_FALLBACK_PATH } from '../../shared/http-fallback.ts'
 import { providerOpening, queryAwarenessFrame, rawClient, updateFrame, type RawClient } from '../helpers/raw-client.ts'
 import { startTestServer, testToken } from '../helpers/server.ts'
+import { connectHttpClient } from '../http-fallback/http-clients.ts'
 
 const DOC = 'flooded'
 
@@ -36,6 +39,15 @@ async function flooder(url: string, name: string): Promise<{ raw: RawClient; upd
       return updates
     },
   }
+}
+
+/** A y-websocket sync update message (no document name prefix). */
+function yWebsocketUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 0)
+  encoding.writeVarUint(encoder, 2)
+  encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
 }
 
 function count(text: string, char: string): number {
@@ -160,6 +172,55 @@ describe('flooding', () => {
     const applied = count(text, 'a') + count(text, 'b')
     expect(applied).toBeGreaterThan(0)
     expect(applied).toBeLessThanOrEqual(300 + Math.ceil(100 * elapsedSeconds) + 20)
+  })
+
+  it('[SEC3] one user\'s budget spans every transport: a /collab socket, an HTTP fallback session and a /yjs socket pay from it together', async () => {
+    const server = await serverWith({
+      RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+      RATE_LIMIT_MESSAGE_BURST: '100000',
+      ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '100000',
+      ADDRESS_RATE_LIMIT_MESSAGE_BURST: '100000',
+      USER_RATE_LIMIT_MESSAGES_PER_SECOND: '100',
+      USER_RATE_LIMIT_MESSAGE_BURST: '300',
+    })
+    // One person, three ways in.
+    const token = await testToken('Tri')
+    const overWebSocket = track(connectClient(server.url, DOC, token))
+    const overHttp = track(connectHttpClient(server.url, DOC, token))
+    await waitFor(() => overWebSocket.provider.synced && overHttp.provider.synced, 'both providers synced')
+    const yjs = new WebSocket(`${server.url.replace(/^http/, 'ws')}/yjs/${DOC}?token=${token}`)
+    cleanups.push(() => yjs.terminate())
+    const yjsDoc = new Y.Doc()
+    await new Promise<void>((resolve, reject) => {
+      // As y-websocket does: sync step 1 on open; the answer (the document) means it is authenticated.
+      yjs.once('open', () => yjs.send(Uint8Array.of(0, 0, 1, 0)))
+      yjs.once('message', () => resolve())
+      yjs.once('error', reject)
+    })
+    yjsDoc.getXmlFragment('default').insert(0, [new Y.XmlElement('paragraph')])
+    const yjsText = new Y.XmlText()
+    ;(yjsDoc.getXmlFragment('default').get(0) as Y.XmlElement).insert(0, [yjsText])
+    const yjsFrames: Uint8Array[] = [yWebsocketUpdate(Y.encodeStateAsUpdate(yjsDoc))]
+    yjsDoc.on('update', (update: Uint8Array) => yjsFrames.push(yWebsocketUpdate(update)))
+    // Budgets move to the user in Hocuspocus's `connected` hook, just after the first reply.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+
+    // 200 keystrokes on each, every one its own message: 600 against a burst of 300 and 100/s.
+    const started = Date.now()
+    for (let i = 0; i < 200; i++) {
+      paragraphText(overWebSocket.ydoc).insert(0, 'w')
+      paragraphText(overHttp.ydoc).insert(0, 'h')
+      yjsText.insert(0, 'y')
+    }
+    for (const frame of yjsFrames) yjs.send(frame)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const elapsedSeconds = (Date.now() - started) / 1000
+    const applied = () => ['w', 'h', 'y'].map((char) => count(bodyText(server.hocuspocus.documents.get(DOC)!), char))
+    const [w, h, y] = applied()
+    expect(w! + h! + y!).toBeLessThanOrEqual(300 + Math.ceil(100 * elapsedSeconds) + 20)
+    expect(server.protection.stats.throttled).toBeGreaterThan(0)
+    // Throttled, not dropped: everything arrives at the budget's pace.
+    await waitFor(() => applied().every((n) => n === 200), 'every keystroke of all three transports applied', 15_000)
   })
 
   it('[SEC3] different people behind one address (an office NAT) do not share a budget once authenticated', async () => {
