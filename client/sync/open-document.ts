@@ -13,6 +13,7 @@ import { COLLAB_PATH } from '../../shared/protocol.ts'
 import { openLocalStore, type LocalStore } from '../offline/local-store.ts'
 import { clientSettings } from '../settings.ts'
 import { createTransportSelector, type TransportSelector, type TransportSelectorOptions } from './http-fallback/transport-selector.ts'
+import { ResyncingSocket } from './resyncing-socket.ts'
 
 /** A fatal refusal by the server: retrying cannot help. */
 export interface Refusal {
@@ -85,7 +86,9 @@ export function openDocument(options: OpenDocumentOptions): OpenDocument {
   let refusal: Refusal | null = null
 
   const transport = createTransportSelector({ ...clientSettings().transport, ...options.transport })
-  const socket = new HocuspocusProviderWebsocket({
+  // Offline edits reach the server through the sync handshake of the next connection, not as a
+  // queue of one frame per keystroke [OFF5].
+  const socket = new ResyncingSocket({
     url: collabUrl(),
     // WebSocket-shaped: a real WebSocket, or SSE + POST where WebSockets are blocked.
     WebSocketPolyfill: transport.WebSocket,
