@@ -3,6 +3,7 @@
  * token endpoint and the Hocuspocus WebSocket at `/collab`, with each concern a separate module.
  */
 import http from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { AddressInfo } from 'node:net'
 import { Hocuspocus } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason } from '../shared/close-codes.ts'
@@ -31,6 +32,7 @@ import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
 import { createChannelProtection, type ChannelProtection } from './limits/channel-protection.ts'
 import { userBudgets } from './limits/user-budgets.ts'
 import { isAllowedOrigin, type OriginPolicy } from './http/origin-policy.ts'
+import { requestTarget } from './http/request-target.ts'
 import { applySecurityHeaders } from './http/security-headers.ts'
 import { contentValidation } from './validation/content-validation.ts'
 import { collectable } from './validation/gc-guard.ts'
@@ -141,8 +143,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   })
   const serveClient = staticClient(config.clientDir)
 
-  const httpServer = http.createServer((request, response) => {
-    applySecurityHeaders(response)
+  const handleRequest = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const path = (request.url ?? '/').split('?', 1)[0]
     if (path === HEALTH_PATH) {
       return sendJson(response, 200, {
@@ -173,9 +174,9 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     if (handleApi(request, response)) return
     if (path?.startsWith('/api/')) return sendProblem(response, 404, 'not-found', `no such endpoint: ${path}`)
     serveClient(request, response)
-  })
+  }
 
-  httpServer.on('upgrade', (request, socket, head) => {
+  const handleUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     // Browsers send cookies with cross-site upgrades and apply no CORS to them: check Origin here.
     if (!isAllowedOrigin(request, origins)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
@@ -188,6 +189,32 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       return
     }
     websocket.handleUpgrade(request, socket, head)
+  }
+
+  // Everything a client sends is input: a request target that is not a path is refused before
+  // any handler parses it, and a handler that still throws costs that request, not the process.
+  const httpServer = http.createServer((request, response) => {
+    applySecurityHeaders(response)
+    if (requestTarget(request) === null) return sendProblem(response, 400, 'bad-request', 'the request target must be a path')
+    try {
+      handleRequest(request, response)
+    } catch (error) {
+      log.error({ err: error, url: request.url }, 'request handler failed')
+      if (!response.headersSent) sendProblem(response, 500, 'internal', 'internal error')
+      else response.destroy()
+    }
+  })
+  httpServer.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (requestTarget(request) === null) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    try {
+      handleUpgrade(request, socket, head)
+    } catch (error) {
+      log.error({ err: error, url: request.url }, 'upgrade handler failed')
+      socket.destroy()
+    }
   })
 
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AccessClaims } from '../auth/tokens.ts'
 import type { Logger } from '../log.ts'
 import { sendProblem } from '../http/respond.ts'
+import { requestTarget } from '../http/request-target.ts'
 import { ApiError } from './api-error.ts'
 
 /** HTTP methods the API uses. */
@@ -42,7 +43,8 @@ export function createRouter(routes: readonly Route[], authenticate: Authenticat
     ({ route, open }) => ({ route, open, regex: compile(route.pattern), keys: keysOf(route.pattern) }),
   )
   return (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost')
+    // The server answered targets that do not parse with 400 before the router.
+    const url = requestTarget(request) ?? new URL('http://localhost/')
     const matches = compiled
       .map((entry) => ({ entry, match: entry.regex.exec(url.pathname) }))
       .filter((candidate) => candidate.match !== null)

@@ -21,7 +21,9 @@ import { WebSocketServer, WebSocket } from 'ws'
 import { CLOSE_CODES, type CloseCode } from '../../shared/close-codes.ts'
 import { ChannelGuard, GuardedSocket } from '../limits/channel-guard.ts'
 import type { ChannelProtection } from '../limits/channel-protection.ts'
+import { requestTarget } from '../http/request-target.ts'
 import type { Logger } from '../log.ts'
+import { upgradeRequest } from '../sync/upgrade-request.ts'
 
 /** Path prefix of the y-websocket endpoint. */
 export const YJS_PATH_PREFIX = '/yjs/'
@@ -67,7 +69,8 @@ export function createYWebsocketEndpoint(options: YWebsocketEndpointOptions): YW
 
   server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     sockets.add(socket)
-    const url = new URL(request.url ?? '/', 'http://localhost')
+    // The server answered targets that do not parse with 400 before the upgrade.
+    const url = requestTarget(request) ?? new URL('http://localhost/')
     let documentName = ''
     try {
       documentName = decodeURIComponent(url.pathname.slice(YJS_PATH_PREFIX.length))
@@ -84,7 +87,7 @@ export function createYWebsocketEndpoint(options: YWebsocketEndpointOptions): YW
       resume: () => socket.resume(),
     })
     const bridge = new BridgeSocket(socket, documentName)
-    connection = hocuspocus.handleConnection(new GuardedSocket(bridge, guard), toFetchRequest(request))
+    connection = hocuspocus.handleConnection(new GuardedSocket(bridge, guard), upgradeRequest(request))
     guard.receive(authMessage(documentName, token))
 
     socket.on('message', (data, isBinary) => {
@@ -194,13 +197,4 @@ function withDocumentName(documentName: string, message: Uint8Array): Uint8Array
   encoding.writeVarString(encoder, documentName)
   encoding.writeUint8Array(encoder, message)
   return encoding.toUint8Array(encoder)
-}
-
-function toFetchRequest(request: IncomingMessage): Request {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (typeof value === 'string') headers.set(name, value)
-    else if (Array.isArray(value)) for (const item of value) headers.append(name, item)
-  }
-  return new Request(`http://${request.headers.host ?? 'localhost'}${request.url ?? '/'}`, { headers })
 }

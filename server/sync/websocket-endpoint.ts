@@ -16,6 +16,7 @@ import type { Logger } from '../log.ts'
 import type { DurableWriter } from '../storage/durable-writer.ts'
 import { DurableAckSocket } from './durable-ack-socket.ts'
 import { SharedFrameSocket } from './shared-frame-socket.ts'
+import { upgradeRequest } from './upgrade-request.ts'
 
 /** Options for {@link createWebSocketEndpoint}. */
 export interface WebSocketEndpointOptions {
@@ -57,7 +58,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
       pause: () => socket.pause(),
       resume: () => socket.resume(),
     })
-    connection = hocuspocus.handleConnection(new GuardedSocket(new DurableAckSocket(new SharedFrameSocket(socket), writer, { durable: options.durableAck ?? true }), guard), toFetchRequest(request))
+    connection = hocuspocus.handleConnection(new GuardedSocket(new DurableAckSocket(new SharedFrameSocket(socket), writer, { durable: options.durableAck ?? true }), guard), upgradeRequest(request))
     socket.on('message', (data, isBinary) => {
       if (!isBinary) {
         guard.refuse(CLOSE_CODES.malformedMessage, 'text frames are not part of the protocol')
@@ -89,14 +90,4 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
       for (const socket of sockets) socket.terminate()
     },
   }
-}
-
-/** The fetch `Request` Hocuspocus hooks see for an upgrade (or, in the HTTP fallback, a session's opening request). */
-export function toFetchRequest(request: IncomingMessage): Request {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (typeof value === 'string') headers.set(name, value)
-    else if (Array.isArray(value)) for (const item of value) headers.append(name, item)
-  }
-  return new Request(`http://${request.headers.host ?? 'localhost'}${request.url ?? '/'}`, { headers })
 }

@@ -19,9 +19,10 @@ import { createChannelProtection, type ChannelProtection } from '../limits/chann
 import { readChannelLimits } from '../limits/channel-limits.ts'
 import type { Logger } from '../log.ts'
 import { isAllowedOrigin, type OriginPolicy } from '../http/origin-policy.ts'
+import { requestTarget } from '../http/request-target.ts'
 import type { DurableWriter } from '../storage/durable-writer.ts'
 import { DurableAckSocket } from '../sync/durable-ack-socket.ts'
-import { toFetchRequest } from '../sync/websocket-endpoint.ts'
+import { upgradeRequest } from '../sync/upgrade-request.ts'
 import { HttpSession } from './http-session.ts'
 
 /** What the endpoint lets clients hold. */
@@ -132,7 +133,7 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
       close: (code, reason) => session.close(code, reason),
     })
     guards.set(session, guard)
-    connection = hocuspocus.handleConnection(new GuardedSocket(new DurableAckSocket(session, writer), guard), toFetchRequest(request))
+    connection = hocuspocus.handleConnection(new GuardedSocket(new DurableAckSocket(session, writer), guard), upgradeRequest(request))
     sendJson(response, 201, { id, maxBodyBytes })
   }
 
@@ -205,7 +206,8 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
     sessions,
     matches: (path) => path === HTTP_FALLBACK_PATH || path.startsWith(`${HTTP_FALLBACK_PATH}/`),
     handle(request, response) {
-      const url = new URL(request.url ?? '/', 'http://localhost')
+      // The server answered targets that do not parse with 400 before this handler.
+      const url = requestTarget(request) ?? new URL('http://localhost/')
       // As for the API: cookies ride along on cross-site requests, so only our own pages (or
       // clients that send no Origin) may drive a session.
       if (!isAllowedOrigin(request, origins)) return sendProblem(response, 403, 'forbidden', 'cross-site requests may not open or use HTTP sessions')
