@@ -7,6 +7,11 @@
  * message it framed (header and payload in one buffer, built with `ws`'s own `Sender.frame`) and
  * writes that same buffer to every reader's TCP socket: one buffer, one write per reader.
  *
+ * Several messages to one reader within one tick (a fast typist's burst, the acknowledgements of a
+ * commit) are corked into one `writev`: the first is written at once, as before, and the ones
+ * after it are buffered until the tick's work is done (`process.nextTick`), instead of one system
+ * call each. Loopback writes were 13% of the server's CPU replaying a trace.
+ *
  * The frame bytes are exactly what `ws` would send (unmasked, binary, FIN, no compression), and
  * they go to the same TCP socket `ws` writes its control frames to, in call order. Whenever the
  * shortcut's preconditions do not hold (socket not open, compression negotiated, `ws` holding
@@ -73,6 +78,9 @@ export class SharedFrameSocket implements AckTransport {
   private readonly internals: WsInternals
   /** No compression negotiated (extensions are settled by the handshake) and `ws`'s internals as expected. */
   private readonly shareable: boolean
+  /** The socket written to in this tick ('idle': none yet), and whether it is corked. */
+  private tickSocket: Socket | null = null
+  private corked = false
 
   /** `socket` must be open (a server-side socket as `ws` hands it to `connection`). */
   constructor(socket: WebSocket) {
@@ -93,7 +101,22 @@ export class SharedFrameSocket implements AckTransport {
       this.socket.send(data)
       return
     }
+    if (this.tickSocket === null) {
+      this.tickSocket = tcp
+      process.nextTick(this.endTick)
+    } else if (!this.corked) {
+      // A second message in this tick: buffer it and whatever follows into one write.
+      tcp.cork()
+      this.corked = true
+    }
     tcp.write(frameOnce(data))
+  }
+
+  /** Runs once the tick's work is done: writes what was corked. */
+  private endTick = (): void => {
+    if (this.corked) this.tickSocket?.uncork()
+    this.corked = false
+    this.tickSocket = null
   }
 
   close(code?: number, reason?: string): void {
