@@ -168,6 +168,9 @@ export class ChangeLog {
   private async flush(): Promise<void> {
     const batch = this.pending
     this.pending = []
+    // A typist's window holds hundreds of updates from one client id: its author row needs one
+    // upsert, not one per update (they were half the statements of a fast replay).
+    const authorsWritten = new Set<string>()
     try {
       await this.db.transaction(async (tx) => {
         for (const change of batch) {
@@ -180,6 +183,9 @@ export class ChangeLog {
           ])
           if (!change.user) continue
           for (const client of change.clients) {
+            const key = `${change.document}\u0000${client}`
+            if (authorsWritten.has(key)) continue
+            authorsWritten.add(key)
             await tx.run(
               `INSERT INTO api_client_authors (document, client_id, user_id, user_name) VALUES (?, ?, ?, ?)
                ON CONFLICT (document, client_id) DO NOTHING`,
