@@ -4,7 +4,6 @@
  * clients on the same document keep converging. Latency figures come from `bench/flood.ts`;
  * nothing here is timed tightly.
  */
-import * as encoding from 'lib0/encoding'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
@@ -12,7 +11,7 @@ import { CLOSE_CODES } from '../../shared/close-codes.ts'
 import { AUTH_TYPES, MESSAGE_TYPES } from '../../shared/frame-inspection.ts'
 import { bodyText, connectClient, paragraphText, waitFor, waitForSaved, type TestClient } from '../helpers/clients.ts'
 import { encodeFrames, HTTP_FALLBACK_PATH } from '../../shared/http-fallback.ts'
-import { providerOpening, queryAwarenessFrame, rawClient, updateFrame, type RawClient } from '../helpers/raw-client.ts'
+import { providerOpening, queryAwarenessFrame, rawClient, updateFrame, yWebsocketUpdateFrame, type RawClient } from '../helpers/raw-client.ts'
 import { startTestServer, testToken } from '../helpers/server.ts'
 import { connectHttpClient } from '../http-fallback/http-clients.ts'
 
@@ -39,15 +38,6 @@ async function flooder(url: string, name: string): Promise<{ raw: RawClient; upd
       return updates
     },
   }
-}
-
-/** A y-websocket sync update message (no document name prefix). */
-function yWebsocketUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, 0)
-  encoding.writeVarUint(encoder, 2)
-  encoding.writeVarUint8Array(encoder, update)
-  return encoding.toUint8Array(encoder)
 }
 
 function count(text: string, char: string): number {
@@ -200,8 +190,8 @@ describe('flooding', () => {
     yjsDoc.getXmlFragment('default').insert(0, [new Y.XmlElement('paragraph')])
     const yjsText = new Y.XmlText()
     ;(yjsDoc.getXmlFragment('default').get(0) as Y.XmlElement).insert(0, [yjsText])
-    const yjsFrames: Uint8Array[] = [yWebsocketUpdate(Y.encodeStateAsUpdate(yjsDoc))]
-    yjsDoc.on('update', (update: Uint8Array) => yjsFrames.push(yWebsocketUpdate(update)))
+    const yjsFrames: Uint8Array[] = [yWebsocketUpdateFrame(Y.encodeStateAsUpdate(yjsDoc))]
+    yjsDoc.on('update', (update: Uint8Array) => yjsFrames.push(yWebsocketUpdateFrame(update)))
     // Budgets move to the user in Hocuspocus's `connected` hook, just after the first reply.
     await new Promise((resolve) => setTimeout(resolve, 200))
 

@@ -2,13 +2,12 @@
  * The guard and the schema validation on the other two ways in: the y-websocket endpoint and the
  * HTTP fallback close with the same codes as `/collab`.
  */
-import * as encoding from 'lib0/encoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { CLOSE_CODES } from '../../shared/close-codes.ts'
 import { encodeFrames, HTTP_FALLBACK_PATH } from '../../shared/http-fallback.ts'
-import { authFrame, updateFrame } from '../helpers/raw-client.ts'
+import { authFrame, updateFrame, yWebsocketUpdateFrame } from '../helpers/raw-client.ts'
 import { startTestServer, testToken } from '../helpers/server.ts'
 
 const DOC = 'transports'
@@ -18,15 +17,6 @@ function scriptUpdate(): Uint8Array {
   const doc = new Y.Doc()
   doc.getXmlFragment('default').insert(0, [new Y.XmlElement('script')])
   return Y.encodeStateAsUpdate(doc)
-}
-
-/** A y-websocket sync update message (no document name prefix). */
-function yWebsocketUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, 0)
-  encoding.writeVarUint(encoder, 2)
-  encoding.writeVarUint8Array(encoder, update)
-  return encoding.toUint8Array(encoder)
 }
 
 describe('the same guard on every transport', () => {
@@ -51,11 +41,11 @@ describe('the same guard on every transport', () => {
   }
 
   it('[SEC12] y-websocket: content outside the schema closes with 4415, a malformed update with 4422, an oversized one with 4413', async () => {
-    expect(await yWebsocketClose(yWebsocketUpdate(scriptUpdate()))).toBe(CLOSE_CODES.invalidContent.code)
+    expect(await yWebsocketClose(yWebsocketUpdateFrame(scriptUpdate()))).toBe(CLOSE_CODES.invalidContent.code)
     expect(await yWebsocketClose(Uint8Array.of(0, 2, 5, 1, 0xff, 0xff, 0xff))).toBe(CLOSE_CODES.malformedMessage.code)
     const many = new Y.Doc()
     for (let i = 0; i < 80; i++) many.getXmlFragment('default').insert(0, [new Y.XmlElement('paragraph')])
-    expect(await yWebsocketClose(yWebsocketUpdate(Y.encodeStateAsUpdate(many)))).toBe(CLOSE_CODES.updateTooLarge.code)
+    expect(await yWebsocketClose(yWebsocketUpdateFrame(Y.encodeStateAsUpdate(many)))).toBe(CLOSE_CODES.updateTooLarge.code)
     expect(server.hocuspocus.documents.get(DOC)?.getXmlFragment('default').length ?? 0).toBe(0)
   })
 

@@ -159,3 +159,12 @@ export function paragraphUpdate(text: string, clientID?: number): Uint8Array {
   doc.getXmlFragment('default').insert(0, [paragraph])
   return Y.encodeStateAsUpdate(doc)
 }
+
+/** A y-websocket sync update message, as `/yjs` clients send it (no document name prefix). */
+export function yWebsocketUpdateFrame(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_TYPES.sync)
+  encoding.writeVarUint(encoder, SYNC_TYPES.update)
+  encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
