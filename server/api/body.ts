@@ -14,10 +14,16 @@ export async function readText(request: IncomingMessage, limit = MAX_BODY_BYTES)
   if (Number.isFinite(declared) && declared > limit) throw new ApiError('payload-too-large', `request body exceeds ${limit} bytes`)
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length
-    if (size > limit) throw new ApiError('payload-too-large', `request body exceeds ${limit} bytes`)
-    chunks.push(chunk as Buffer)
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length
+      if (size > limit) throw new ApiError('payload-too-large', `request body exceeds ${limit} bytes`)
+      chunks.push(chunk as Buffer)
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error
+    // The client closed the connection mid-body ("aborted"): its fault, not a server failure to log.
+    throw new ApiError('bad-request', 'the request body was cut off')
   }
   return Buffer.concat(chunks).toString('utf8')
 }

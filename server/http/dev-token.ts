@@ -25,11 +25,14 @@ export async function handleDevToken(request: IncomingMessage, response: ServerR
   } catch (error) {
     return sendProblem(response, 400, 'bad-request', (error as Error).message)
   }
-  const name = typeof (body as { name?: unknown }).name === 'string' ? (body as { name: string }).name.trim() : ''
+  // Any JSON value parses, `null` included: read fields only from an object.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return sendProblem(response, 400, 'bad-request', 'send a JSON object: {"name": "…"}')
+  const fields = body as { name?: unknown; id?: unknown }
+  const name = typeof fields.name === 'string' ? fields.name.trim() : ''
   if (name === '' || name.length > MAX_NAME_LENGTH) {
     return sendProblem(response, 400, 'invalid-name', `name must be 1 to ${MAX_NAME_LENGTH} characters`)
   }
-  const id = typeof (body as { id?: unknown }).id === 'string' && (body as { id: string }).id ? (body as { id: string }).id : randomUUID()
+  const id = typeof fields.id === 'string' && fields.id ? fields.id : randomUUID()
   const token = await mintToken(secret, { user: { id, name }, expiresIn: '30d' })
   sendJson(response, 200, { token, user: { id, name } })
 }

@@ -27,6 +27,7 @@ import {
   syncStep2Frame,
   updateFrame,
 } from '../helpers/raw-client.ts'
+import { prng } from '../helpers/prng.ts'
 import { spawnTestServer, testToken, type ChildServer } from '../helpers/server.ts'
 
 const LONG = process.env.LONG === '1'
@@ -38,18 +39,6 @@ const BATCH = 40
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31)
 const DOC = 'fuzzed'
 const bounds = readChannelLimits((_name, fallback) => fallback, 4 * 1024 * 1024).frames
-
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Valid frames of every type a client sends, as captured from the encoders the provider uses. */
 function corpus(token: string): Uint8Array[] {
