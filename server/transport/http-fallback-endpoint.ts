@@ -165,9 +165,15 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
     let body: Uint8Array
     try {
       body = await readBody(request, maxBodyBytes)
-    } catch {
-      session.close(CLOSE_CODES.messageTooBig.code, `${CLOSE_CODES.messageTooBig.reason}: over ${maxMessageBytes} bytes`)
-      return sendProblem(response, 413, 'payload-too-large', `request body exceeds ${maxBodyBytes} bytes`)
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        session.close(CLOSE_CODES.messageTooBig.code, `${CLOSE_CODES.messageTooBig.reason}: over ${maxMessageBytes} bytes`)
+        return sendProblem(response, 413, 'payload-too-large', `request body exceeds ${maxBodyBytes} bytes`)
+      }
+      // The body was cut off (the client's network dropped): nothing of it was applied, and the
+      // client retries the same seq. The session lives on.
+      if (!response.destroyed) sendProblem(response, 400, 'bad-request', 'the request body was cut off')
+      return
     }
     if (session.readyState !== 1) return sendProblem(response, 410, 'session-closed', 'the session is closed')
     session.lastActivity = Date.now()
@@ -247,14 +253,17 @@ export function createHttpFallbackEndpoint(options: HttpFallbackOptions): HttpFa
   }
 }
 
+/** A POST body over the session's limit (any other failure reading it is a cut-off body). */
+class BodyTooLargeError extends RangeError {}
+
 async function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers['content-length'])
-  if (Number.isFinite(declared) && declared > limit) throw new RangeError(`body exceeds ${limit} bytes`)
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(`body exceeds ${limit} bytes`)
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of request) {
     size += (chunk as Buffer).length
-    if (size > limit) throw new RangeError(`body exceeds ${limit} bytes`)
+    if (size > limit) throw new BodyTooLargeError(`body exceeds ${limit} bytes`)
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks)

@@ -4,7 +4,7 @@
  * strict checks on every request. Raw HTTP against a real server.
  */
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readSse, type SseEvent } from '../../client/sync/http-fallback/sse-reader.ts'
 import type { RunningServer } from '../../server/app.ts'
@@ -52,6 +52,22 @@ describe('HTTP fallback limits', () => {
     await stream.done
     const close = events.find((event) => event.event === 'close')
     expect(JSON.parse(close!.data)).toMatchObject({ code: 1009, reason: expect.stringMatching(/^message-too-big/) })
+  })
+
+  it('[HTTP5] a POST whose body is cut off (the client hung up) applies nothing and leaves the session open for the retry', async () => {
+    const id = await openSession()
+    const { port } = new URL(server.url)
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.write(`POST ${HTTP_FALLBACK_PATH}/sessions/${id}/messages?seq=0&ack=0 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\nContent-Length: 100\r\n\r\n0123456789`)
+        setTimeout(() => socket.destroy(), 100)
+      })
+      socket.on('close', () => resolve())
+      socket.on('error', () => {})
+    })
+    // The retry of seq 0 is taken: the session was not closed.
+    const retried = await post(id, 0, encodeFrames([]))
+    expect(retried.status).toBe(204)
   })
 
   it('[HTTP5] malformed frames close the session with 4422', async () => {
