@@ -1,6 +1,6 @@
 /**
  * Launches the servers under test, each fresh in its own child process on a free loopback port:
- * ours (`server/cli/start.ts`, production configuration), bare `@hocuspocus/server`, and the
+ * ours (`server/cli/start.ts` with `npm start`'s node flags: production configuration), bare `@hocuspocus/server`, and the
  * y-websocket reference server. Every launched process is killed when the harness exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -10,6 +10,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { mintToken } from '../../server/auth/tokens.ts'
 import { LIFTED_MESSAGE_RATE_LIMITS } from '../../server/limits/channel-limits.ts'
+import { SERVER_NODE_FLAGS } from '../../server/cli/node-flags.ts'
 import { processCpuMs, processRssBytes } from './proc-stats.ts'
 
 /** Repository root. */
@@ -81,7 +82,7 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
     const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'collab-bench-'))
     // `npm run bench -- --cpu-prof DIR` profiles every instance of ours (a .cpuprofile per process, written on exit).
     const profiling = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []
-    const child = await launch(path.join(OURS_ROOT, 'server/cli/start.ts'), [...profiling, ...(options.nodeArgs ?? [])], {
+    const child = await launch(path.join(OURS_ROOT, 'server/cli/start.ts'), [...SERVER_NODE_FLAGS, ...profiling, ...(options.nodeArgs ?? [])], {
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

@@ -33,7 +33,7 @@ export function contentValidation(log: Logger, stats?: ChannelStats): Extension 
     let shadow = shadowOf.get(document)
     if (!shadow) {
       shadows.get(document.name)?.destroy()
-      shadow = new ShadowDocument(document, isCheckedOrigin)
+      shadow = new ShadowDocument(document, { alreadyChecked: isCheckedOrigin })
       shadowOf.set(document, shadow)
       shadows.set(document.name, shadow)
     }

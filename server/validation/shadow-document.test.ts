@@ -1,6 +1,7 @@
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { ShadowDocument } from './shadow-document.ts'
 
 /** Client 1's document: a paragraph with text "ab" (clocks 0-3), then a heading (4) with `level` "2" (5). */
@@ -82,6 +83,67 @@ describe('shadow document', () => {
     expect(shadow.check(update)).toBeNull()
     Y.applyUpdate(server, update)
     expect(((server.getXmlFragment('default').get(0) as Y.XmlElement).get(0) as Y.XmlText).toString()).toBe('abc')
+    shadow.destroy()
+  })
+
+  it('[SEC14] a copy idle for idleMs is dropped; validation afterwards still refuses bad content and accepts what depends on typing it missed', async () => {
+    const server = new Y.Doc()
+    const client = new Y.Doc()
+    const send = (update: Uint8Array) => Y.applyUpdate(server, update)
+    client.on('update', (update: Uint8Array) => updates.push(update))
+    let updates: Uint8Array[] = []
+    const take = () => {
+      const merged = Y.mergeUpdates(updates)
+      updates = []
+      return merged
+    }
+    const shadow = new ShadowDocument(server, { idleMs: 20 })
+    const paragraph = new Y.XmlElement('paragraph')
+    const text = new Y.XmlText()
+    paragraph.insert(0, [text])
+    client.getXmlFragment('default').insert(0, [paragraph])
+    const structural = take()
+    expect(shadow.check(structural)).toBeNull()
+    send(structural)
+    expect(shadow.holdsCopy).toBe(true)
+    await sleep(80)
+    expect(shadow.holdsCopy).toBe(false)
+
+    // Typing accepted without the copy (plain-typing.ts) while none is held.
+    text.insert(0, 'hello')
+    const typing = take()
+    shadow.accepted(typing)
+    send(typing)
+
+    // An unknown node is still refused: the copy is rebuilt for it.
+    const hostile = new Y.Doc()
+    Y.applyUpdate(hostile, Y.encodeStateAsUpdate(server))
+    const before = Y.encodeStateVector(hostile)
+    hostile.getXmlFragment('default').insert(1, [new Y.XmlElement('script')])
+    expect(shadow.check(Y.encodeStateAsUpdate(hostile, before))).toMatchObject({ kind: 'invalid' })
+
+    // A bold mark on the typed characters depends on them: the rebuilt copy has them.
+    text.format(0, 5, { bold: true })
+    expect(shadow.check(take())).toBeNull()
+    expect(shadow.holdsCopy).toBe(true)
+    shadow.destroy()
+    expect(shadow.holdsCopy).toBe(false)
+  })
+
+  it('[SEC14] a copy in use is kept: each check restarts its idle countdown', async () => {
+    const doc = new Y.Doc()
+    const shadow = new ShadowDocument(doc, { idleMs: 60 })
+    for (let i = 0; i < 4; i++) {
+      const other = new Y.Doc()
+      Y.applyUpdate(other, Y.encodeStateAsUpdate(doc))
+      const before = Y.encodeStateVector(other)
+      other.getXmlFragment('default').insert(0, [new Y.XmlElement('paragraph')])
+      const update = Y.encodeStateAsUpdate(other, before)
+      expect(shadow.check(update)).toBeNull()
+      Y.applyUpdate(doc, update)
+      await sleep(30)
+      expect(shadow.holdsCopy).toBe(true)
+    }
     shadow.destroy()
   })
 })

@@ -9,7 +9,9 @@
  * from the live document on next use. Checking walks only the structs the update inserted
  * (between the transaction's before- and after-state), so its cost follows the size of the
  * update, not of the document. After a refused update the copy holds content the live document
- * does not: it is thrown away and rebuilt likewise.
+ * does not: it is thrown away and rebuilt likewise. A copy that judged nothing for
+ * {@link SHADOW_IDLE_MS} is dropped too (an open document nobody restructures then holds one Yjs
+ * document, not two) and rebuilt the same way when an update needs it again.
  */
 import * as Y from 'yjs'
 import { ALLOWED_ROOTS, TEXT_CHILD, attributeProblem, childProblem, elementProblem, markProblem, metaProblem } from '../../shared/content-rules.ts'
@@ -27,6 +29,23 @@ const VALIDATING = Symbol('validating')
 /** Backlog size past which the copy is dropped and later rebuilt, rather than caught up. */
 export const MAX_BACKLOG_BYTES = 1024 * 1024
 
+/**
+ * A copy unused this long is dropped. Rebuilding costs one encode and apply of the document (a
+ * few ms for a large one), so a copy is kept while someone restructures, not while it idles.
+ */
+export const SHADOW_IDLE_MS = 30_000
+
+/** Options for {@link ShadowDocument}. */
+export interface ShadowOptions {
+  /**
+   * True for the live document's transactions that apply an update this copy checked (and so
+   * already holds): following them again would only cost time. Default: none.
+   */
+  alreadyChecked?: (origin: unknown) => boolean
+  /** Drop the copy after this long without a check. Default {@link SHADOW_IDLE_MS}. */
+  idleMs?: number
+}
+
 /** The validation copy of `source`. Call {@link ShadowDocument.destroy} when the source unloads. */
 export class ShadowDocument {
   private copy: Y.Doc | null = null
@@ -34,18 +53,22 @@ export class ShadowDocument {
   private backlogBytes = 0
   private readonly source: Y.Doc
   private readonly alreadyChecked: (origin: unknown) => boolean
+  private readonly idleMs: number
+  private idleTimer: NodeJS.Timeout | null = null
   private readonly follow = (update: Uint8Array, origin: unknown) => {
     if (!this.alreadyChecked(origin)) this.accepted(update)
   }
 
-  /**
-   * `alreadyChecked(origin)` is true for the live document's transactions that apply an update
-   * this copy checked (and so already holds): following them again would only cost time.
-   */
-  constructor(source: Y.Doc, alreadyChecked: (origin: unknown) => boolean = () => false) {
+  constructor(source: Y.Doc, options: ShadowOptions = {}) {
     this.source = source
-    this.alreadyChecked = alreadyChecked
+    this.alreadyChecked = options.alreadyChecked ?? (() => false)
+    this.idleMs = options.idleMs ?? SHADOW_IDLE_MS
     source.on('update', this.follow)
+  }
+
+  /** Whether a copy is held now (it is built on the next {@link check} otherwise). */
+  get holdsCopy(): boolean {
+    return this.copy !== null
   }
 
   /** Applies `update` to the copy and returns the first problem with what it adds, or `null`. */
@@ -72,6 +95,7 @@ export class ShadowDocument {
       copy.off('afterTransaction', capture)
     }
     if (problem) this.discard()
+    else this.keepFor(this.idleMs)
     return problem
   }
 
@@ -89,7 +113,15 @@ export class ShadowDocument {
     this.discard()
   }
 
+  /** (Re)starts the countdown after which an unused copy is dropped. */
+  private keepFor(ms: number): void {
+    if (this.idleTimer) this.idleTimer.refresh()
+    else this.idleTimer = setTimeout(() => this.discard(), ms).unref()
+  }
+
   private discard(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = null
     this.copy?.destroy()
     this.copy = null
     this.backlog = []

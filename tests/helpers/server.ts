@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startServer, type RunningServer } from '../../server/app.ts'
+import { SERVER_NODE_FLAGS } from '../../server/cli/node-flags.ts'
 import { mintToken, type MintOptions } from '../../server/auth/tokens.ts'
 import { loadConfig } from '../../server/config.ts'
 import { LIFTED_MESSAGE_RATE_LIMITS } from '../../server/limits/channel-limits.ts'
@@ -54,7 +55,7 @@ export interface ChildServer {
 /** Starts `npm start`'s entry point as a child process and waits for its URL line. */
 export async function spawnTestServer(env: Record<string, string> = {}): Promise<ChildServer> {
   const dataDir = env.DATA_DIR ?? tempDataDir()
-  const child = spawn(process.execPath, [path.join(root, 'server/cli/start.ts')], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(root, 'server/cli/start.ts')], {
     cwd: root,
     env: { ...inheritedEnv(), PORT: '0', DATA_DIR: dataDir, AUTH_SECRET: TEST_SECRET, LOG_LEVEL: 'warn', ...UNTHROTTLED, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
