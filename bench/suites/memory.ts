@@ -3,6 +3,7 @@
  * (The stored size and cold open of the trace document are in the trace suite.)
  */
 import { table, times } from '../lib/markdown.ts'
+import { SERVER_NODE_FLAGS } from '../../server/cli/node-flags.ts'
 import { SERVER_LABELS, startServer, type ServerKind } from '../lib/servers.ts'
 import { ratio, round } from '../lib/stats.ts'
 import type { Suite } from '../lib/suite.ts'
@@ -29,7 +30,9 @@ export const memory: Suite = {
     const rows: MemoryRow[] = []
     for (const kind of servers) {
       const pool = new WorkerPool(profile.readerWorkers + 1)
-      let server = await startServer(kind)
+      const server = await startServer(kind)
+      const idle: MemoryRow['idle'] = []
+      let baselineMB: number
       try {
         const spec = (key: string, doc: string): ClientSpec => ({ key, protocol: server.protocol, url: server.wsUrl, doc, token: server.token })
         // Baseline: every document of the idle test open with one client, so what follows is connections only.
@@ -37,8 +40,7 @@ export const memory: Suite = {
         for (let d = 0; d < documentsForIdle; d++) opening[d % opening.length]!.push(spec(`base${d}`, `idle-${d}`))
         await Promise.all(pool.workers.map((worker, i) => worker.call({ cmd: 'open', clients: opening[i]! })))
         await settle()
-        const baselineMB = server.rssBytes() / 1e6
-        const idle: MemoryRow['idle'] = []
+        baselineMB = server.rssBytes() / 1e6
         let connected = documentsForIdle
         for (const target of idleConnections) {
           const batches: ClientSpec[][] = pool.workers.map(() => [])
@@ -54,10 +56,24 @@ export const memory: Suite = {
           log(`memory: ${kind}: ${target.toLocaleString('en-US')} idle connections: RSS ${round(rssMB, 1)} MB (${idle.at(-1)!.perConnectionKB} KB each)`)
         }
         await Promise.all(pool.workers.map((worker) => worker.call({ cmd: 'close' })))
+      } finally {
+        await pool.stop()
         await server.stop()
+      }
+      // Loaded documents, on a fresh server.
+      rows.push({ server: kind, idle, baselineMB: round(baselineMB, 1), documents: await loadDocuments(kind, []) })
+    }
+    // Ours runs with the V8 flags `npm start` sets (server/cli/node-flags.ts); the peers as their
+    // users start them. The same flags on the peers show what is V8 tuning and what is ours.
+    const tunedPeers: { server: ServerKind; documents: MemoryRow['documents'] }[] = []
+    for (const kind of servers.filter((kind) => kind !== 'ours')) tunedPeers.push({ server: kind, documents: await loadDocuments(kind, SERVER_NODE_FLAGS) })
 
-        // Loaded documents, on a fresh server.
-        server = await startServer(kind)
+    /** KB per loaded document on a fresh server of `kind` started with `nodeArgs`. */
+    async function loadDocuments(kind: ServerKind, nodeArgs: readonly string[]): Promise<MemoryRow['documents']> {
+      const pool = new WorkerPool(profile.readerWorkers + 1)
+      const server = await startServer(kind, { nodeArgs: [...nodeArgs] })
+      try {
+        const spec = (key: string, doc: string): ClientSpec => ({ key, protocol: server.protocol, url: server.wsUrl, doc, token: server.token })
         await settle()
         const docBaselineMB = server.rssBytes() / 1e6
         const docs: { keys: string[]; specs: ClientSpec[] }[] = pool.workers.map(() => ({ keys: [], specs: [] }))
@@ -66,15 +82,16 @@ export const memory: Suite = {
           docs[d % docs.length]!.keys.push(key)
           docs[d % docs.length]!.specs.push(spec(key, `loaded-${d}`))
         }
-        log(`memory: ${kind}: loading ${loadedDocuments.toLocaleString('en-US')} documents`)
+        const flags = nodeArgs.length > 0 ? ` (${nodeArgs.join(' ')})` : ''
+        log(`memory: ${kind}${flags}: loading ${loadedDocuments.toLocaleString('en-US')} documents`)
         await Promise.all(pool.workers.map((worker, i) => worker.call({ cmd: 'open', clients: docs[i]!.specs, batchSize: 100, timeoutMs: 300_000 })))
         await Promise.all(pool.workers.map((worker, i) => worker.call({ cmd: 'prepare', creators: docs[i]!.keys, waiters: [] })))
         await Promise.all(pool.workers.map((worker, i) => worker.call({ cmd: 'type', typists: docs[i]!.keys.map((key) => ({ key, letter: 'm' })), count: 10, intervalMs: 0 })))
         await settle()
         const docsMB = server.rssBytes() / 1e6
         const documents = { count: loadedDocuments, rssMB: round(docsMB, 1), baselineMB: round(docBaselineMB, 1), perDocumentKB: round(((docsMB - docBaselineMB) * 1000) / loadedDocuments, 1) }
-        log(`memory: ${kind}: ${loadedDocuments} documents: ${documents.perDocumentKB} KB each (with its one connection)`)
-        rows.push({ server: kind, idle, baselineMB: round(baselineMB, 1), documents })
+        log(`memory: ${kind}${flags}: ${loadedDocuments} documents: ${documents.perDocumentKB} KB each (with its one connection)`)
+        return documents
       } finally {
         await pool.stop()
         await server.stop()
@@ -101,8 +118,13 @@ export const memory: Suite = {
       '',
       ...table(
         ['server', 'fresh server MB', 'RSS MB', 'KB per document', 'ours/peer'],
-        rows.map((r) => [SERVER_LABELS[r.server], r.documents.baselineMB, r.documents.rssMB, r.documents.perDocumentKB, r.server === 'ours' ? '' : times(ratio(ours?.documents.perDocumentKB, r.documents.perDocumentKB))]),
+        [
+          ...rows.map((r) => [SERVER_LABELS[r.server], r.documents.baselineMB, r.documents.rssMB, r.documents.perDocumentKB, r.server === 'ours' ? '' : times(ratio(ours?.documents.perDocumentKB, r.documents.perDocumentKB))]),
+          ...tunedPeers.map((r) => [`${SERVER_LABELS[r.server]}, with ours' V8 flags`, r.documents.baselineMB, r.documents.rssMB, r.documents.perDocumentKB, times(ratio(ours?.documents.perDocumentKB, r.documents.perDocumentKB))]),
+        ],
       ),
+      '',
+      `Ours runs with the V8 flags \`npm start\` sets (\`${SERVER_NODE_FLAGS.join(' ')}\`, server/cli/node-flags.ts: V8 on Node 24 otherwise lets the young generation grow to 128 MB of short-lived garbage); the peers run with Node's defaults, as their users start them, and once more with ours' flags for comparison.`,
     ]
     const plots = [
       {
@@ -116,6 +138,6 @@ export const memory: Suite = {
         }),
       },
     ]
-    return { data: { documentsForIdle, rows }, markdown, plots }
+    return { data: { documentsForIdle, rows, tunedPeers }, markdown, plots }
   },
 }
