@@ -3,6 +3,7 @@
  * its calls one at a time, in order. Runs with `node:worker_threads`; see threaded-sqlite-store.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+import { unpackOperations } from './packed-operations.ts'
 import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts'
 import type { StoreCall, StoreReply } from './threaded-sqlite-store.ts'
 
@@ -21,7 +22,8 @@ try {
 
 port.on('message', async (call: StoreCall) => {
   try {
-    const result = await (store[call.method] as (...args: unknown[]) => Promise<unknown>)(...call.args)
+    const args = call.method === 'write' ? [unpackOperations(call.args[0] as Uint8Array)] : call.args
+    const result = await (store[call.method] as (...args: unknown[]) => Promise<unknown>)(...args)
     port.postMessage({ id: call.id, result } satisfies StoreReply)
   } catch (error) {
     port.postMessage({ id: call.id, error: describe(error) } satisfies StoreReply)
