@@ -4,30 +4,14 @@
  * at once (over Redis), not at their next token refresh. Failed sign-ins count on every instance.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
 import { waitFor } from '../helpers/clients.ts'
 import { startCluster, type Cluster } from '../helpers/cluster.ts'
 import { REDIS_URL } from '../helpers/redis.ts'
 import { Person } from './people.ts'
-import { MSG, RawClient } from './raw-client.ts'
+import { authScope, connectAuthenticated, MSG, RawClient } from './raw-client.ts'
 
 /** Documented bound (SPEC ACCT8, README "Revocation time"), on every instance. */
 const REVOCATION_BOUND_MS = 1_000
-
-/** Opens a raw connection to `document` on `url` and waits for the answer to its authentication. */
-async function connect(url: string, document: string, token: string): Promise<RawClient> {
-  const client = await RawClient.open(url)
-  client.auth(document, token)
-  client.sync(document, 0, Y.encodeStateVector(new Y.Doc()))
-  await waitFor(() => client.framesOf(document, MSG.auth).some((frame) => frame.subtype !== 0), 'authentication answered')
-  return client
-}
-
-/** The authenticated scope (`read-write` / `readonly`), or `denied: reason`. */
-function scope(client: RawClient, document: string): string | null {
-  const answer = client.framesOf(document, MSG.auth).find((frame) => frame.subtype !== 0)!
-  return answer.subtype === 2 ? answer.text : `denied: ${answer.text}`
-}
 
 /** Milliseconds until `client` gets a close message for `document` (fails past the bound). */
 async function closedWithin(client: RawClient, document: string, started: number): Promise<number> {
@@ -46,7 +30,7 @@ describe('accounts across instances', () => {
   let doc: string
   const sockets: RawClient[] = []
   const open = async (url: string, token: string) => {
-    const client = await connect(url, doc, token)
+    const client = await connectAuthenticated(url, doc, token)
     sockets.push(client)
     return client
   }
@@ -72,7 +56,7 @@ describe('accounts across instances', () => {
   it('[ACCT8][SCALE1] an editor downgraded to viewer on instance A is closed with access-changed on instance B and comes back read-only', async () => {
     expect((await olive.api('POST', `/api/documents/${doc}/members`, { user: 'vic', role: 'editor' })).status).toBe(200)
     const asEditor = await open(b, await vicOnB.token())
-    expect(scope(asEditor, doc)).toBe('read-write')
+    expect(authScope(asEditor, doc)).toBe('read-write')
     await waitFor(() => asEditor.framesOf(doc, MSG.sync, 1).length > 0, 'editor on B receives the document')
 
     const started = Date.now()
@@ -82,17 +66,17 @@ describe('accounts across instances', () => {
     expect(asEditor.framesOf(doc, MSG.close)[0]!.text).toBe('access-changed: you are now a viewer')
 
     const asViewer = await open(b, await vicOnB.token())
-    expect(scope(asViewer, doc)).toBe('readonly')
+    expect(authScope(asViewer, doc)).toBe('readonly')
   })
 
   it('[ACCT8][SCALE1] removing a person on instance A closes their connection on instance B, and a shared link revoked on A closes its guest on B', async () => {
     const onB = await open(b, await vicOnB.token())
-    expect(scope(onB, doc)).not.toMatch(/^denied/)
+    expect(authScope(onB, doc)).not.toMatch(/^denied/)
     const link = (await olive.api('POST', `/api/documents/${doc}/links`, { role: 'editor' })).body
     const guest = new Person(b, 'guest')
     expect((await guest.call('POST', '/api/share-links/accept', { secret: link.secret, name: 'Guest' })).status).toBe(200)
     const guestSocket = await open(b, await guest.token())
-    expect(scope(guestSocket, doc)).toBe('read-write')
+    expect(authScope(guestSocket, doc)).toBe('read-write')
     // The owner's own connection on B must stay open through both.
     const oliveOnB = await open(b, await olive.token())
 
@@ -101,7 +85,7 @@ describe('accounts across instances', () => {
     let elapsed = await closedWithin(onB, doc, started)
     console.log(`[ACCT8] invite removed on A -> connection on B closed in ${elapsed} ms`)
     expect(onB.framesOf(doc, MSG.close)[0]!.text).toBe('forbidden: access revoked')
-    expect(scope(await open(b, await vicOnB.token()), doc)).toMatch(/^denied: forbidden/)
+    expect(authScope(await open(b, await vicOnB.token()), doc)).toMatch(/^denied: forbidden/)
     expect(guestSocket.framesOf(doc, MSG.close)).toEqual([])
 
     started = Date.now()

@@ -6,6 +6,8 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
+import * as Y from 'yjs'
+import { waitFor } from '../helpers/clients.ts'
 import { collabUrl } from '../helpers/server.ts'
 
 /** Hocuspocus message types (see @hocuspocus/server `MessageType`). */
@@ -105,4 +107,19 @@ function decodeFrame(raw: Uint8Array): ServerFrame {
     frame.payload = decoding.readVarUint8Array(decoder)
   }
   return frame
+}
+
+/** Opens a raw connection to `document` with `token` and waits for the server's answer to the authentication. */
+export async function connectAuthenticated(url: string, document: string, token: string): Promise<RawClient> {
+  const client = await RawClient.open(url)
+  client.auth(document, token)
+  client.sync(document, 0, Y.encodeStateVector(new Y.Doc()))
+  await waitFor(() => client.framesOf(document, MSG.auth).some((frame) => frame.subtype !== 0), 'authentication answered')
+  return client
+}
+
+/** The authenticated scope (`read-write` / `readonly`), or `denied: reason`. */
+export function authScope(client: RawClient, document: string): string | null {
+  const answer = client.framesOf(document, MSG.auth).find((frame) => frame.subtype !== 0)!
+  return answer.subtype === 2 ? answer.text : `denied: ${answer.text}`
 }

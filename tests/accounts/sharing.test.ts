@@ -9,21 +9,7 @@ import * as Y from 'yjs'
 import { waitFor } from '../helpers/clients.ts'
 import { startTestServer, testToken } from '../helpers/server.ts'
 import { Person } from './people.ts'
-import { MSG, RawClient } from './raw-client.ts'
-
-/** Opens a raw connection to `document` with `token` and waits for the server's answer to the authentication. */
-async function connect(url: string, document: string, token: string): Promise<RawClient> {
-  const client = await RawClient.open(url)
-  client.auth(document, token)
-  client.sync(document, 0, Y.encodeStateVector(new Y.Doc()))
-  await waitFor(() => client.framesOf(document, MSG.auth).some((frame) => frame.subtype !== 0), 'authentication answered')
-  return client
-}
-
-function scope(client: RawClient, document: string): string | null {
-  const answer = client.framesOf(document, MSG.auth).find((frame) => frame.subtype !== 0)!
-  return answer.subtype === 2 ? answer.text : `denied: ${answer.text}`
-}
+import { authScope, connectAuthenticated, MSG, RawClient } from './raw-client.ts'
 
 describe('sharing', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>
@@ -32,7 +18,7 @@ describe('sharing', () => {
   let doc: string
   const sockets: RawClient[] = []
   const open = async (document: string, token: string) => {
-    const client = await connect(server.url, document, token)
+    const client = await connectAuthenticated(server.url, document, token)
     sockets.push(client)
     return client
   }
@@ -66,12 +52,12 @@ describe('sharing', () => {
     // An account token: no role on `doc`.
     const stranger = new Person(server.url, 'stranger')
     await stranger.register()
-    const refused = await connect(server.url, doc, await stranger.token())
+    const refused = await connectAuthenticated(server.url, doc, await stranger.token())
     // A minted token granting only `other`.
-    const scoped = await connect(server.url, doc, await testToken('Scoped', { grants: { [other]: 'editor' } }))
+    const scoped = await connectAuthenticated(server.url, doc, await testToken('Scoped', { grants: { [other]: 'editor' } }))
     await new Promise((resolve) => setTimeout(resolve, 300))
     for (const client of [refused, scoped]) {
-      expect(scope(client, doc)).toMatch(/^denied: forbidden: no access to document/)
+      expect(authScope(client, doc)).toMatch(/^denied: forbidden: no access to document/)
       expect(client.documentFrames()).toEqual([])
       expect(client.frames.map((frame) => frame.type)).toEqual([MSG.auth])
       client.close()
@@ -84,7 +70,7 @@ describe('sharing', () => {
     expect(invited.body).toMatchObject({ role: 'viewer', source: 'invite', user: { name: 'Vic', username: 'vic' } })
     expect((await vic.api('GET', '/api/documents')).body.documents).toEqual([expect.objectContaining({ name: doc, role: 'viewer' })])
     const asViewer = await open(doc, await vic.token())
-    expect(scope(asViewer, doc)).toBe('readonly')
+    expect(authScope(asViewer, doc)).toBe('readonly')
     await waitFor(() => asViewer.framesOf(doc, MSG.sync, 1).length > 0, 'viewer receives the document')
 
     // Promoted to editor: the read-only connection is told to reconnect, and comes back read-write.
@@ -92,7 +78,7 @@ describe('sharing', () => {
     await waitFor(() => asViewer.framesOf(doc, MSG.close).length > 0, 'access-changed close')
     expect(asViewer.framesOf(doc, MSG.close)[0]!.text).toMatch(/^access-changed: /)
     const asEditor = await open(doc, await vic.token())
-    expect(scope(asEditor, doc)).toBe('read-write')
+    expect(authScope(asEditor, doc)).toBe('read-write')
 
     const started = Date.now()
     const removed = await olive.api('DELETE', `/api/documents/${doc}/members/${invited.body.user.id}`)
@@ -101,7 +87,7 @@ describe('sharing', () => {
     console.log(`[ACCT8] invite revoked -> connection closed in ${Date.now() - started} ms`)
     expect(asEditor.framesOf(doc, MSG.close)[0]!.text).toBe('forbidden: access revoked')
     const again = await open(doc, await vic.token())
-    expect(scope(again, doc)).toMatch(/^denied: forbidden/)
+    expect(authScope(again, doc)).toMatch(/^denied: forbidden/)
     // The owner cannot be removed or demoted.
     const ownerId = (await olive.call('GET', '/api/auth/session')).body.user.id
     expect((await olive.api('DELETE', `/api/documents/${doc}/members/${ownerId}`)).status).toBe(404)
@@ -131,8 +117,8 @@ describe('sharing', () => {
 
     const guestSocket = await open(doc, await visitor.token())
     const wesSocket = await open(doc, await wes.token())
-    expect(scope(guestSocket, doc)).toBe('readonly')
-    expect(scope(wesSocket, doc)).toBe('read-write')
+    expect(authScope(guestSocket, doc)).toBe('readonly')
+    expect(authScope(wesSocket, doc)).toBe('read-write')
 
     const started = Date.now()
     expect((await olive.api('DELETE', `/api/documents/${doc}/links/${viewerLink.body.id}`)).status).toBe(204)
@@ -142,7 +128,7 @@ describe('sharing', () => {
     // Only the revoked link's people are affected.
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(wesSocket.framesOf(doc, MSG.close)).toEqual([])
-    expect(scope(await open(doc, await visitor.token()), doc)).toMatch(/^denied: forbidden/)
+    expect(authScope(await open(doc, await visitor.token()), doc)).toMatch(/^denied: forbidden/)
     expect((await new Person(server.url, 'late').call('POST', '/api/share-links/accept', { secret: viewerLink.body.secret })).status).toBe(404)
   })
 

@@ -60,6 +60,19 @@ describe('flooding', () => {
     return client
   }
 
+  /** Two raw editors (named `firstName`, `secondName`) each send 1,500 updates at once; after a second, how many the server applied. */
+  async function floodFromTwo(server: Awaited<ReturnType<typeof serverWith>>, firstName: string, secondName: string) {
+    const first = await flooder(server.url, firstName)
+    const second = await flooder(server.url, secondName)
+    cleanups.push(() => first.raw.close(), () => second.raw.close())
+    const started = Date.now()
+    for (const update of first.updates(1500, 'a')) first.raw.send(updateFrame(DOC, update))
+    for (const update of second.updates(1500, 'b')) second.raw.send(updateFrame(DOC, update))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    const text = bodyText(server.hocuspocus.documents.get(DOC)!)
+    return { applied: count(text, 'a') + count(text, 'b'), elapsedSeconds: (Date.now() - started) / 1000 }
+  }
+
   it('[SEC3] a flooding connection is throttled to its budget while honest clients on the document converge', async () => {
     const server = await serverWith({ RATE_LIMIT_MESSAGES_PER_SECOND: '100', RATE_LIMIT_MESSAGE_BURST: '200' })
     const honest = track(connectClient(server.url, DOC, await testToken('Honest')))
@@ -150,16 +163,7 @@ describe('flooding', () => {
       USER_RATE_LIMIT_MESSAGE_BURST: '300',
     })
     // Two tabs of one person.
-    const first = await flooder(server.url, 'Flo')
-    const second = await flooder(server.url, 'Flo')
-    cleanups.push(() => first.raw.close(), () => second.raw.close())
-    const started = Date.now()
-    for (const update of first.updates(1500, 'a')) first.raw.send(updateFrame(DOC, update))
-    for (const update of second.updates(1500, 'b')) second.raw.send(updateFrame(DOC, update))
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-    const text = bodyText(server.hocuspocus.documents.get(DOC)!)
-    const elapsedSeconds = (Date.now() - started) / 1000
-    const applied = count(text, 'a') + count(text, 'b')
+    const { applied, elapsedSeconds } = await floodFromTwo(server, 'Flo', 'Flo')
     expect(applied).toBeGreaterThan(0)
     expect(applied).toBeLessThanOrEqual(300 + Math.ceil(100 * elapsedSeconds) + 20)
   })
@@ -243,16 +247,7 @@ describe('flooding', () => {
       SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGES_PER_SECOND: '100',
       SIGNED_IN_ADDRESS_RATE_LIMIT_MESSAGE_BURST: '300',
     })
-    const first = await flooder(server.url, 'Sock1')
-    const second = await flooder(server.url, 'Sock2')
-    cleanups.push(() => first.raw.close(), () => second.raw.close())
-    const started = Date.now()
-    for (const update of first.updates(1500, 'a')) first.raw.send(updateFrame(DOC, update))
-    for (const update of second.updates(1500, 'b')) second.raw.send(updateFrame(DOC, update))
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-    const text = bodyText(server.hocuspocus.documents.get(DOC)!)
-    const elapsedSeconds = (Date.now() - started) / 1000
-    const applied = count(text, 'a') + count(text, 'b')
+    const { applied, elapsedSeconds } = await floodFromTwo(server, 'Sock1', 'Sock2')
     expect(applied).toBeGreaterThan(0)
     expect(applied).toBeLessThanOrEqual(300 + Math.ceil(100 * elapsedSeconds) + 20)
   })
