@@ -23,6 +23,7 @@ import { createLogger, type Logger } from './log.ts'
 import type { DocumentStore } from './storage/document-store.ts'
 import { DurableWriter } from './storage/durable-writer.ts'
 import { noEcho } from './sync/no-echo.ts'
+import { burstCoalescing } from './sync/burst-coalescing.ts'
 import { persistence } from './storage/persistence.ts'
 import { openDocumentStore } from './storage/open-store.ts'
 import { handleReadiness, READY_PATH, storeWriteStatus } from './http/readiness.ts'
@@ -124,6 +125,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       persistence(store, writer, { compactAfterUpdates: config.compactAfterUpdates }),
       // A client's own update is not broadcast back to it.
       noEcho(),
+      // A burst the guards spread over turns is broadcast once, not once per turn.
+      burstCoalescing(protection.bursts),
       ...apiFeatures.extensions,
     ],
   })

@@ -14,6 +14,21 @@ describe('sync', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
   })
 
+  /** A raw connection to a synced document, with a replica whose local edits collect in `sent`. */
+  async function openRawEditor(url: string, document: string, name: string) {
+    const client = rawClient(url)
+    cleanups.push(() => client.close())
+    await client.opened
+    for (const frame of providerOpening(document, await testToken(name))) client.send(frame)
+    await waitFor(() => client.frames.some((frame) => frame.syncType === SYNC_TYPES.step2 && frame.update!.byteLength > 2), `${name} synced`)
+    const ydoc = new Y.Doc()
+    for (const frame of client.frames) if (frame.update) Y.applyUpdate(ydoc, frame.update)
+    const sent: Uint8Array[] = []
+    ydoc.on('update', (update: Uint8Array, origin: unknown) => origin !== 'remote' && sent.push(update))
+    return { client, ydoc, sent }
+  }
+  const updatesTo = (client: RawClient) => client.frames.filter((frame) => frame.syncType === SYNC_TYPES.update)
+
   it('[SYNC1] two clients typing at once into one paragraph converge on the same text', async () => {
     const server = await startTestServer()
     cleanups.push(() => server.close())
@@ -102,21 +117,8 @@ describe('sync', () => {
     paragraphText(seed.ydoc).insert(0, '>')
     await waitForSaved(seed)
 
-    const open = async (name: string) => {
-      const client = rawClient(server.url)
-      cleanups.push(() => client.close())
-      await client.opened
-      for (const frame of providerOpening('echo', await testToken(name))) client.send(frame)
-      await waitFor(() => client.frames.some((frame) => frame.syncType === SYNC_TYPES.step2 && frame.update!.byteLength > 2), `${name} synced`)
-      const ydoc = new Y.Doc()
-      for (const frame of client.frames) if (frame.update) Y.applyUpdate(ydoc, frame.update)
-      const sent: Uint8Array[] = []
-      ydoc.on('update', (update: Uint8Array, origin: unknown) => origin !== 'remote' && sent.push(update))
-      return { client, ydoc, sent }
-    }
-    const alice = await open('Alice')
-    const bob = await open('Bob')
-    const updatesTo = (client: RawClient) => client.frames.filter((frame) => frame.syncType === SYNC_TYPES.update)
+    const alice = await openRawEditor(server.url, 'echo', 'Alice')
+    const bob = await openRawEditor(server.url, 'echo', 'Bob')
     const aliceBefore = updatesTo(alice.client).length
     const bobBefore = updatesTo(bob.client).length
 
@@ -140,5 +142,32 @@ describe('sync', () => {
     await waitFor(() => replica(alice.client, alice.ydoc) === replica(bob.client, bob.ydoc) && bodyText(alice.ydoc).length === 6, 'both have both edits')
     expect(bodyText(alice.ydoc)).toMatch(/^B>abcA$/)
     await waitFor(() => bodyText(seed.ydoc) === 'B>abcA', 'the seed client has everything')
+  })
+  it('[SYNC4] a burst of keystrokes sent in one go reaches the other readers as one broadcast, not one per event-loop turn', async () => {
+    const server = await startTestServer()
+    cleanups.push(() => server.close())
+    const seed = connectClient(server.url, 'burst', await testToken('Seed'))
+    cleanups.push(() => seed.destroy())
+    await waitFor(() => seed.provider.synced, 'seed synced')
+    paragraphText(seed.ydoc).insert(0, '>')
+    await waitForSaved(seed)
+    const typist = await openRawEditor(server.url, 'burst', 'Typist')
+    const reader = await openRawEditor(server.url, 'burst', 'Reader')
+    const before = updatesTo(reader.client).length
+
+    // 120 one-character updates (about 3 KB, under the 4 KiB broadcast bound) written at once: the
+    // server reads them together and its guard hands them on 16 per turn (SEC3).
+    const text = paragraphText(typist.ydoc)
+    for (let i = 0; i < 120; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)))
+    for (const update of typist.sent.splice(0)) typist.client.send(updateFrame('burst', update))
+
+    const expected = bodyText(typist.ydoc)
+    await waitFor(() => {
+      for (const frame of updatesTo(reader.client).slice(before)) Y.applyUpdate(reader.ydoc, frame.update!, 'remote')
+      return bodyText(reader.ydoc) === expected
+    }, 'the reader has the burst')
+    // Broadcast per turn of the guard, the burst was five.
+    expect(updatesTo(reader.client).length - before).toBeLessThanOrEqual(2)
+    await waitFor(() => bodyText(seed.ydoc) === expected, 'the seed client has the burst')
   })
 })

@@ -24,6 +24,7 @@ import type { WebSocketLike } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason, type CloseCode } from '../../shared/close-codes.ts'
 import { AUTH_TYPES, MESSAGE_TYPES, inspectFrame, peekOutgoing, peekOutgoingType } from '../../shared/frame-inspection.ts'
 import type { ChannelProtection, ChannelStats } from './channel-protection.ts'
+import { documentOfAddress } from './continuing-bursts.ts'
 import { Budget } from './rate-limiter.ts'
 import type { ChannelLimits } from './channel-limits.ts'
 
@@ -66,6 +67,9 @@ export class ChannelGuard {
   /** Frames handed on in the current event-loop turn, and the immediate that ends the turn. */
   private framesThisTurn = 0
   private turnEnd: NodeJS.Immediate | null = null
+  /** Documents fed in the current turn, and those marked as continuing in the next (see continuing-bursts.ts). */
+  private readonly documentsThisTurn = new Set<string>()
+  private continuing: string[] | null = null
   private paused = false
   private closed = false
   private disposed = false
@@ -164,6 +168,7 @@ export class ChannelGuard {
     this.pumpTimer = null
     if (this.turnEnd !== null) clearImmediate(this.turnEnd)
     this.turnEnd = null
+    this.unmarkContinuing()
     if (this.user === null) {
       this.protection.addresses.release(this.address)
     } else {
@@ -176,8 +181,10 @@ export class ChannelGuard {
     this.pumpTimer = null
     while (this.queue.length > 0 && !this.closed) {
       if (this.framesThisTurn >= MAX_FRAMES_PER_TURN) {
-        // The rest waits for the next turn (endTurn pumps again); stop reading meanwhile.
+        // The rest waits for the next turn (endTurn pumps again); stop reading meanwhile, and
+        // let the documents fed so far hold their broadcast for it.
         this.pauseTransport()
+        this.markContinuing()
         return
       }
       const frame = this.queue[0]!
@@ -207,7 +214,21 @@ export class ChannelGuard {
   private endTurn = (): void => {
     this.turnEnd = null
     this.framesThisTurn = 0
+    this.unmarkContinuing()
+    this.documentsThisTurn.clear()
     if (this.pumpTimer === null && this.queue.length > 0) this.pump()
+  }
+
+  private markContinuing(): void {
+    if (this.continuing !== null) return
+    this.continuing = [...this.documentsThisTurn]
+    for (const document of this.continuing) this.protection.bursts.mark(document)
+  }
+
+  private unmarkContinuing(): void {
+    if (this.continuing === null) return
+    for (const document of this.continuing) this.protection.bursts.unmark(document)
+    this.continuing = null
   }
 
   private pauseTransport(): void {
@@ -224,6 +245,7 @@ export class ChannelGuard {
       return
     }
     if (!this.authenticated.has(inspected.address) && !this.countPending(inspected.address, frame.byteLength)) return
+    this.documentsThisTurn.add(documentOfAddress(inspected.address))
     this.transport.deliver(frame)
   }
 

@@ -3,6 +3,7 @@
  * per-user budgets they share. Created once in the composition root and handed to each endpoint.
  */
 import type { ChannelLimits } from './channel-limits.ts'
+import { ContinuingBursts } from './continuing-bursts.ts'
 import { AddressBudgets } from './rate-limiter.ts'
 
 /** Counters over all connections, shown on `/healthz`. */
@@ -25,6 +26,8 @@ export interface ChannelProtection {
   /** Ceilings of client addresses over their authenticated connections (all users together). */
   readonly signedInAddresses: AddressBudgets
   readonly stats: ChannelStats
+  /** Documents whose bursts the guards spread over turns, so their broadcast waits for the rest. */
+  readonly bursts: ContinuingBursts
   /** Stops background sweeping (server shutdown). */
   stop(): void
 }
@@ -40,6 +43,7 @@ export function createChannelProtection(limits: ChannelLimits): ChannelProtectio
     users,
     signedInAddresses,
     stats: { inspected: 0, throttled: 0, refused: {} },
+    bursts: new ContinuingBursts(),
     stop() {
       addresses.stop()
       users.stop()
