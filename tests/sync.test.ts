@@ -27,6 +27,18 @@ describe('sync', () => {
     ydoc.on('update', (update: Uint8Array, origin: unknown) => origin !== 'remote' && sent.push(update))
     return { client, ydoc, sent }
   }
+
+  /** A server whose `document` holds one paragraph with '>', saved by the returned seed client. */
+  async function serverWithSeed(document: string) {
+    const server = await startTestServer()
+    cleanups.push(() => server.close())
+    const seed = connectClient(server.url, document, await testToken('Seed'))
+    cleanups.push(() => seed.destroy())
+    await waitFor(() => seed.provider.synced, 'seed synced')
+    paragraphText(seed.ydoc).insert(0, '>')
+    await waitForSaved(seed)
+    return { server, seed }
+  }
   const updatesTo = (client: RawClient) => client.frames.filter((frame) => frame.syncType === SYNC_TYPES.update)
 
   it('[SYNC1] two clients typing at once into one paragraph converge on the same text', async () => {
@@ -109,13 +121,7 @@ describe('sync', () => {
   })
 
   it('[SYNC3] a client is not sent its own updates back; the others get them, and edits from two clients in one turn reach both', async () => {
-    const server = await startTestServer()
-    cleanups.push(() => server.close())
-    const seed = connectClient(server.url, 'echo', await testToken('Seed'))
-    cleanups.push(() => seed.destroy())
-    await waitFor(() => seed.provider.synced, 'seed synced')
-    paragraphText(seed.ydoc).insert(0, '>')
-    await waitForSaved(seed)
+    const { server, seed } = await serverWithSeed('echo')
 
     const alice = await openRawEditor(server.url, 'echo', 'Alice')
     const bob = await openRawEditor(server.url, 'echo', 'Bob')
@@ -143,14 +149,10 @@ describe('sync', () => {
     expect(bodyText(alice.ydoc)).toMatch(/^B>abcA$/)
     await waitFor(() => bodyText(seed.ydoc) === 'B>abcA', 'the seed client has everything')
   })
+
   it('[SYNC4] a burst of keystrokes sent in one go reaches the other readers as one broadcast, not one per event-loop turn', async () => {
-    const server = await startTestServer()
-    cleanups.push(() => server.close())
-    const seed = connectClient(server.url, 'burst', await testToken('Seed'))
-    cleanups.push(() => seed.destroy())
-    await waitFor(() => seed.provider.synced, 'seed synced')
-    paragraphText(seed.ydoc).insert(0, '>')
-    await waitForSaved(seed)
+    const { server, seed } = await serverWithSeed('burst')
+
     const typist = await openRawEditor(server.url, 'burst', 'Typist')
     const reader = await openRawEditor(server.url, 'burst', 'Reader')
     const before = updatesTo(reader.client).length
