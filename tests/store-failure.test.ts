@@ -4,6 +4,7 @@
  * is not acknowledged ("not saved"), the server logs it and /readyz says so; when the database is
  * back everything is written, acknowledgements resume, and the edits survive kill -9.
  */
+import net from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bodyText, connectClient, paragraphText, waitFor, waitForSaved, type TestClient } from './helpers/clients.ts'
 import { createTestSchema, PG_URL, withSearchPath, type TestSchema } from './helpers/postgres.ts'
@@ -146,7 +147,8 @@ describe('shutdown while the store is down', () => {
     // While it waits for the store it no longer accepts connections.
     const poll = async () => {
       for (let i = 0; i < 300 && first.process.exitCode === null; i++) {
-        const refused = await fetch(`${first.url}/healthz`).then(() => false, () => true)
+        // A new TCP connection each time: a pooled keep-alive connection would outlive the listener.
+        const refused = await connectRefused(first.port)
         if (refused && first.process.exitCode === null) return true
         await new Promise((resolve) => setTimeout(resolve, 10))
       }
@@ -176,3 +178,15 @@ describe('shutdown while the store is down', () => {
     expect(bodyText(reader.ydoc)).toBe(expected)
   })
 })
+
+/** Whether a TCP connection to the loopback `port` is refused (nothing listens there any more). */
+function connectRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(false)
+    })
+    socket.once('error', () => resolve(true))
+  })
+}
