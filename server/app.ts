@@ -69,7 +69,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       throw error
     })
   }
-  const writer = new DurableWriter(store, log)
+  const writer = new DurableWriter(store, log, { minCommitIntervalMs: config.storeCommitIntervalMs })
   // Accounts, roles and history share one database (SQLite by default, PostgreSQL when configured).
   const database = openFeatureDatabase(config.dataDir, config.historyDatabaseUrl)
   // Revocations reach every instance's connections (over Redis when scaled out).

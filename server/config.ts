@@ -74,6 +74,11 @@ export interface ServerConfig {
   /** Fold a document's update log into a snapshot after this many appends. `STORE_COMPACT_AFTER_UPDATES`, default 500. */
   compactAfterUpdates: number
   /**
+   * Least time between the starts of two store commits, ms: changes arriving meanwhile share the
+   * next commit (and its fsync). `STORE_COMMIT_INTERVAL_MS`, default 3.
+   */
+  storeCommitIntervalMs: number
+  /**
    * Longest a graceful stop (SIGTERM/SIGINT) waits for pending writes before exiting with code 1
    * (the store is down; those changes were never acknowledged, so clients still hold them).
    * `SHUTDOWN_TIMEOUT_MS`, default 30 s.
@@ -124,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: readPrefix(env, 'REDIS_PREFIX', 'collab'),
     compactAfterUpdates: readInteger(env, 'STORE_COMPACT_AFTER_UPDATES', 500, 1, 1_000_000),
+    storeCommitIntervalMs: readInteger(env, 'STORE_COMMIT_INTERVAL_MS', 3, 0, 1_000),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
     durableAck: readBoolean(env, 'DURABLE_ACK', true),
   }

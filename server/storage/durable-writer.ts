@@ -19,6 +19,8 @@ export interface DurableWriterOptions {
   initialRetryDelayMs?: number
   /** Cap on the retry delay. Default 5,000 ms. */
   maxRetryDelayMs?: number
+  /** Least time between the starts of two writes; operations enqueued meanwhile join the next. Default 0. */
+  minCommitIntervalMs?: number
 }
 
 interface Waiter {
@@ -40,6 +42,8 @@ export class DurableWriter {
   private readonly maxBatchOperations: number
   private readonly initialRetryDelayMs: number
   private readonly maxRetryDelayMs: number
+  private readonly minCommitIntervalMs: number
+  private lastWriteStart = -Infinity
 
   private readonly store: DocumentStore
   private readonly log: Logger
@@ -50,6 +54,7 @@ export class DurableWriter {
     this.maxBatchOperations = options.maxBatchOperations ?? 10_000
     this.initialRetryDelayMs = options.initialRetryDelayMs ?? 100
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000
+    this.minCommitIntervalMs = options.minCommitIntervalMs ?? 0
   }
 
   /** Queues `op`; it is written within this or the next event-loop turn. */
@@ -101,6 +106,7 @@ export class DurableWriter {
 
   private schedule(delayMs: number): void {
     if (this.scheduled !== null || this.writing || this.queue.length === 0) return
+    if (delayMs === 0 && this.minCommitIntervalMs > 0) delayMs = Math.max(0, this.lastWriteStart + this.minCommitIntervalMs - performance.now())
     this.scheduled = delayMs === 0 ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), delayMs)
   }
 
@@ -109,6 +115,7 @@ export class DurableWriter {
     if (this.writing || this.queue.length === 0) return
     this.writing = true
     const batch = this.queue.splice(0, this.maxBatchOperations)
+    this.lastWriteStart = performance.now()
     try {
       await this.store.write(batch.map((entry) => entry.op))
       if (this.consecutiveFailures > 0) {
