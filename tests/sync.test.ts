@@ -39,6 +39,20 @@ describe('sync', () => {
     await waitForSaved(seed)
     return { server, seed }
   }
+  /** Types `count` letters at the end of `editor`'s paragraph and writes their updates at once. */
+  function sendBurst(editor: Awaited<ReturnType<typeof openRawEditor>>, document: string, count: number) {
+    const text = paragraphText(editor.ydoc)
+    for (let i = 0; i < count; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)))
+    for (const update of editor.sent.splice(0)) editor.client.send(updateFrame(document, update))
+  }
+  /** Checks `condition` once per event-loop turn (the server runs in this process) until it holds. */
+  async function waitForTurns(condition: () => boolean, what: string, turns = 10_000) {
+    for (let i = 0; i < turns; i++) {
+      if (condition()) return
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    throw new Error(`timed out waiting for ${what}`)
+  }
   const updatesTo = (client: RawClient) => client.frames.filter((frame) => frame.syncType === SYNC_TYPES.update)
 
   it('[SYNC1] two clients typing at once into one paragraph converge on the same text', async () => {
@@ -159,9 +173,7 @@ describe('sync', () => {
 
     // 120 one-character updates (about 3 KB, under the 4 KiB broadcast bound) written at once: the
     // server reads them together and its guard hands them on 16 per turn (SEC3).
-    const text = paragraphText(typist.ydoc)
-    for (let i = 0; i < 120; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)))
-    for (const update of typist.sent.splice(0)) typist.client.send(updateFrame('burst', update))
+    sendBurst(typist, 'burst', 120)
 
     const expected = bodyText(typist.ydoc)
     await waitFor(() => {
@@ -171,5 +183,35 @@ describe('sync', () => {
     // Broadcast per turn of the guard, the burst was five.
     expect(updatesTo(reader.client).length - before).toBeLessThanOrEqual(2)
     await waitFor(() => bodyText(seed.ydoc) === expected, 'the seed client has the burst')
+  })
+  it('[SYNC4] another client\'s update sent during a burst is not held back until the burst is broadcast', async () => {
+    const { server } = await serverWithSeed('burst-other')
+    const typist = await openRawEditor(server.url, 'burst-other', 'Typist')
+    const other = await openRawEditor(server.url, 'burst-other', 'Other')
+    const reader = await openRawEditor(server.url, 'burst-other', 'Reader')
+    const before = updatesTo(reader.client).length
+
+    sendBurst(typist, 'burst-other', 120)
+    // As soon as the server holds the burst's broadcast back (the burst continues over turns),
+    // the other client types one character.
+    await waitForTurns(() => server.protection.bursts.continues('burst-other'), 'the burst to be spread over turns')
+    paragraphText(other.ydoc).insert(0, '#')
+    other.client.send(updateFrame('burst-other', other.sent.shift()!))
+
+    // Apply the reader's broadcasts one by one: the one that brings '#' must not be the one that
+    // completes the burst (waiting for the burst, it was).
+    const burstText = bodyText(typist.ydoc)
+    let applied = before
+    let burstWhenOtherArrived: number | null = null
+    await waitFor(() => {
+      const frames = updatesTo(reader.client)
+      for (; applied < frames.length; applied++) {
+        Y.applyUpdate(reader.ydoc, frames[applied]!.update!, 'remote')
+        if (burstWhenOtherArrived === null && bodyText(reader.ydoc).startsWith('#')) burstWhenOtherArrived = bodyText(reader.ydoc).length - 1
+      }
+      return bodyText(reader.ydoc) === '#' + burstText
+    }, 'the reader has the burst and the other update')
+    expect(burstWhenOtherArrived).not.toBeNull()
+    expect(burstWhenOtherArrived!).toBeLessThan(burstText.length)
   })
 })

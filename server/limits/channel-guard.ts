@@ -67,9 +67,9 @@ export class ChannelGuard {
   /** Frames handed on in the current event-loop turn, and the immediate that ends the turn. */
   private framesThisTurn = 0
   private turnEnd: NodeJS.Immediate | null = null
-  /** Documents fed in the current turn, and those marked as continuing in the next (see continuing-bursts.ts). */
+  /** Documents fed in the current turn; while a burst continues past a turn, the documents it fed (see continuing-bursts.ts). */
   private readonly documentsThisTurn = new Set<string>()
-  private continuing: string[] | null = null
+  private burstDocuments: Set<string> | null = null
   private paused = false
   private closed = false
   private disposed = false
@@ -168,7 +168,7 @@ export class ChannelGuard {
     this.pumpTimer = null
     if (this.turnEnd !== null) clearImmediate(this.turnEnd)
     this.turnEnd = null
-    this.unmarkContinuing()
+    this.endBurst()
     if (this.user === null) {
       this.protection.addresses.release(this.address)
     } else {
@@ -184,13 +184,15 @@ export class ChannelGuard {
         // The rest waits for the next turn (endTurn pumps again); stop reading meanwhile, and
         // let the documents fed so far hold their broadcast for it.
         this.pauseTransport()
-        this.markContinuing()
+        this.continueBurst()
         return
       }
       const frame = this.queue[0]!
       let wait = this.connectionBudget.waitMs(frame.byteLength)
       for (const budget of this.sharedBudgets) wait = Math.max(wait, budget.waitMs(frame.byteLength))
       if (wait > 0) {
+        // The rest follows at the rate limit, not in the next turn.
+        this.endBurst()
         this.stats.throttled++
         this.pauseTransport()
         this.pumpTimer = setTimeout(this.pump, wait)
@@ -204,6 +206,7 @@ export class ChannelGuard {
       if (this.turnEnd === null) this.turnEnd = setImmediate(this.endTurn)
       this.admit(frame)
     }
+    this.endBurst()
     if (this.paused && !this.closed) {
       this.paused = false
       this.transport.resume?.()
@@ -214,21 +217,31 @@ export class ChannelGuard {
   private endTurn = (): void => {
     this.turnEnd = null
     this.framesThisTurn = 0
-    this.unmarkContinuing()
     this.documentsThisTurn.clear()
     if (this.pumpTimer === null && this.queue.length > 0) this.pump()
   }
 
-  private markContinuing(): void {
-    if (this.continuing !== null) return
-    this.continuing = [...this.documentsThisTurn]
-    for (const document of this.continuing) this.protection.bursts.mark(document)
+  /**
+   * Whether this connection is in a burst: frames it could hand on were held to a later turn by
+   * {@link MAX_FRAMES_PER_TURN}, and it will hand them on in the next (not throttled, not drained).
+   */
+  get bursting(): boolean {
+    return this.burstDocuments !== null
   }
 
-  private unmarkContinuing(): void {
-    if (this.continuing === null) return
-    for (const document of this.continuing) this.protection.bursts.unmark(document)
-    this.continuing = null
+  private continueBurst(): void {
+    this.burstDocuments ??= new Set()
+    for (const document of this.documentsThisTurn) {
+      if (this.burstDocuments.has(document)) continue
+      this.burstDocuments.add(document)
+      this.protection.bursts.mark(document)
+    }
+  }
+
+  private endBurst(): void {
+    if (this.burstDocuments === null) return
+    for (const document of this.burstDocuments) this.protection.bursts.unmark(document)
+    this.burstDocuments = null
   }
 
   private pauseTransport(): void {
@@ -297,6 +310,11 @@ export class GuardedSocket implements WebSocketLike {
   /** The connection authenticated as `userId` (see {@link ChannelGuard.identify}). */
   identify(userId: string): void {
     this.guard.identify(userId)
+  }
+
+  /** See {@link ChannelGuard.bursting}. */
+  get bursting(): boolean {
+    return this.guard.bursting
   }
 
   get readyState(): number {

@@ -1,17 +1,18 @@
 /**
- * Which documents have frames of a burst held back to the next event-loop turn.
+ * Which documents a burst is still feeding.
  *
- * A channel guard hands a connection's frames on at most `MAX_FRAMES_PER_TURN` per turn (SEC3). When it stops at that cap with frames still queued, it marks the documents it fed in
- * this turn until its next turn; the broadcast of those documents waits meanwhile
- * (server/sync/burst-coalescing.ts), so a burst goes to readers as one merged update instead of
- * one per turn.
+ * A channel guard hands a connection's frames on at most `MAX_FRAMES_PER_TURN` per turn (SEC3).
+ * From the turn it stops at that cap with frames still queued until the turn its queue drains (or
+ * its rate limits hold it back), the connection is in a burst, and the documents the burst feeds
+ * are marked here; their broadcast waits meanwhile (server/sync/burst-coalescing.ts), so a burst
+ * goes to readers as one merged update instead of one per turn.
  */
 
 /** Reference counts of the documents marked by guards (several guards may mark one document). */
 export class ContinuingBursts {
   private readonly marks = new Map<string, number>()
 
-  /** A guard will hand on more frames for `document` in its next turn. */
+  /** A burst feeds `document` and continues in the next turn. */
   mark(document: string): void {
     this.marks.set(document, (this.marks.get(document) ?? 0) + 1)
   }
@@ -24,7 +25,7 @@ export class ContinuingBursts {
     else this.marks.set(document, count - 1)
   }
 
-  /** Whether some connection's burst into `document` continues in a later turn. */
+  /** Whether some connection's burst into `document` continues. */
   continues(document: string): boolean {
     return this.marks.has(document)
   }

@@ -9,18 +9,19 @@
  * frames, each broadcast a write to every reader. At 100 readers, 300 keystrokes typed at full
  * speed were 12 broadcasts here against bare Hocuspocus's 4 to 9.
  *
- * Here a document's scheduled broadcast waits, one turn at a time, while a guard has marked the
- * document as fed by a burst that continues next turn ({@link ContinuingBursts}). It goes out as
- * soon as the burst's frames are all handed on, when Hocuspocus's own byte bound (`flushMaxBytes`)
- * flushes the merged update anyway, or after {@link MAX_DEFERRED_TURNS} turns. A throttled
- * connection (one waiting for rate-limit tokens) marks nothing, so a flooder cannot hold a
- * document's broadcasts back past those bounds.
+ * Here a document's scheduled broadcast waits, one turn at a time, while a burst into it
+ * continues ({@link ContinuingBursts}) and everything waiting to go out came from connections in a
+ * burst. It goes out once the bursts are handed on, as soon as an update from anyone else is among
+ * it (another client's keystroke does not wait for a flooder's burst), when Hocuspocus's own byte
+ * bound (`flushMaxBytes`) flushes the merged update anyway, or after {@link MAX_DEFERRED_TURNS}
+ * turns. A throttled connection (one waiting for rate-limit tokens) is not in a burst.
  *
  * Hocuspocus has no hook for this: the document's (private) `scheduleFlush` is replaced by the
  * same scheduling with the wait added. If an upgrade renames the internals, nothing is replaced
  * and broadcasts go out per turn as before (tests/sync.test.ts [SYNC4] would then fail).
  */
-import type { Document, Extension, afterLoadDocumentPayload } from '@hocuspocus/server'
+import type { Connection, Document, Extension, afterLoadDocumentPayload } from '@hocuspocus/server'
+import type * as Y from 'yjs'
 import type { ContinuingBursts } from '../limits/continuing-bursts.ts'
 
 /** Most turns a broadcast waits for a continuing burst (16 frames a turn: 256 frames). */
@@ -48,20 +49,34 @@ export function burstCoalescing(bursts: ContinuingBursts): Extension {
 export function deferBroadcastDuringBursts(document: Document, bursts: ContinuingBursts): void {
   const internals = document as unknown as Partial<FlushInternals>
   if (internals.flushDelay !== 0 || typeof internals.scheduleFlush !== 'function' || typeof internals.flush !== 'function' || !('cancelFlush' in internals)) return
+  // Whether an update not from a connection in a burst waits in the pending broadcast.
+  let othersWaiting = false
+  document.on('afterTransaction', (transaction: Y.Transaction) => {
+    if (!othersWaiting && !fromBurst(transaction.origin)) othersWaiting = true
+  })
   internals.scheduleFlush = function (this: FlushInternals) {
     if (this.cancelFlush !== null) return
     let deferred = 0
     let handle: NodeJS.Immediate
     const run = () => {
-      if (deferred < MAX_DEFERRED_TURNS && bursts.continues(this.name)) {
+      if (deferred < MAX_DEFERRED_TURNS && !othersWaiting && bursts.continues(this.name)) {
         deferred++
         handle = setImmediate(run)
         return
       }
       this.cancelFlush = null
+      othersWaiting = false
       this.flush()
     }
     handle = setImmediate(run)
     this.cancelFlush = () => clearImmediate(handle)
   }
+}
+
+/** Whether a transaction came from a client connection that is in a burst (see channel-guard.ts). */
+function fromBurst(origin: unknown): boolean {
+  if (typeof origin !== 'object' || origin === null) return false
+  const { source, connection } = origin as { source?: unknown; connection?: Connection }
+  if (source !== 'connection' || !connection) return false
+  return (connection.webSocket as { bursting?: unknown }).bursting === true
 }
