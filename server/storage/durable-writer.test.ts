@@ -63,8 +63,8 @@ describe('DurableWriter', () => {
     await writer.whenDurable()
     expect(recorded.writes.map((write) => write.operations)).toEqual([1, 3])
     expect(recorded.writes[0]!.at - enqueuedAt).toBeLessThan(interval / 2)
-    // Timers may fire up to a millisecond early against performance.now().
-    expect(recorded.writes[1]!.at - recorded.writes[0]!.at).toBeGreaterThanOrEqual(interval - 2)
+    // (The store notes its time a few microseconds after the writer takes its own.)
+    expect(recorded.writes[1]!.at - recorded.writes[0]!.at).toBeGreaterThanOrEqual(interval - 0.5)
 
     // After a quiet spell longer than the interval, the next change is written at once again.
     await sleep(interval + 10)

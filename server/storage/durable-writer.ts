@@ -106,13 +106,20 @@ export class DurableWriter {
 
   private schedule(delayMs: number): void {
     if (this.scheduled !== null || this.writing || this.queue.length === 0) return
-    if (delayMs === 0 && this.minCommitIntervalMs > 0) delayMs = Math.max(0, this.lastWriteStart + this.minCommitIntervalMs - performance.now())
+    if (delayMs === 0) delayMs = Math.ceil(this.untilIntervalMs())
     this.scheduled = delayMs === 0 ? setImmediate(() => this.flush()) : setTimeout(() => this.flush(), delayMs)
+  }
+
+  /** Milliseconds until the commit interval since the last write's start has passed (0: it has). */
+  private untilIntervalMs(): number {
+    return this.minCommitIntervalMs > 0 ? Math.max(0, this.lastWriteStart + this.minCommitIntervalMs - performance.now()) : 0
   }
 
   private async flush(): Promise<void> {
     this.scheduled = null
     if (this.writing || this.queue.length === 0) return
+    // A timer can fire early against performance.now() (the event loop's clock is cached).
+    if (this.consecutiveFailures === 0 && this.untilIntervalMs() > 0) return this.schedule(0)
     this.writing = true
     const batch = this.queue.splice(0, this.maxBatchOperations)
     this.lastWriteStart = performance.now()
