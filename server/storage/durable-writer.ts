@@ -57,7 +57,7 @@ export class DurableWriter {
     this.minCommitIntervalMs = options.minCommitIntervalMs ?? 0
   }
 
-  /** Queues `op`; it is written within this or the next event-loop turn. */
+  /** Queues `op`; it is written in the next event-loop turn, or once `minCommitIntervalMs` has passed since the last write started. */
   enqueue(op: StoreOperation): void {
     if (this.stopped) {
       this.log.warn({ document: op.document, kind: op.kind }, 'store write after shutdown ignored')
