@@ -6,6 +6,7 @@
  * and are skipped; they were tracked where they happened.
  */
 import { shouldSkipStoreHooks, type Extension, type onChangePayload } from '@hocuspocus/server'
+import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import { LOAD_ORIGIN } from '../storage/persistence.ts'
 import type { Author } from '../api/document-registry.ts'
@@ -54,6 +55,16 @@ export function changeTracking(listeners: readonly ChangeListener[]): Extension 
 /** Client ids that inserted content in `update` (deletions alone carry no structs). */
 export function updateClients(update: Uint8Array): number[] {
   try {
+    // A v1 update starts with its number of client blocks, then each block with its number of
+    // structs and its client id. A keystroke's update has one block: read the id from there rather
+    // than decoding every struct once more (the update was already decoded to check and apply it).
+    const decoder = decoding.createDecoder(update)
+    const blocks = decoding.readVarUint(decoder)
+    if (blocks === 0) return []
+    if (blocks === 1) {
+      decoding.readVarUint(decoder)
+      return [decoding.readVarUint(decoder)]
+    }
     return [...Y.parseUpdateMeta(update).to.keys()]
   } catch {
     return []
