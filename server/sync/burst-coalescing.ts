@@ -20,9 +20,10 @@
  * same scheduling with the wait added. If an upgrade renames the internals, nothing is replaced
  * and broadcasts go out per turn as before (tests/sync.test.ts [SYNC4] would then fail).
  */
-import type { Connection, Document, Extension, afterLoadDocumentPayload } from '@hocuspocus/server'
+import type { Document, Extension, afterLoadDocumentPayload } from '@hocuspocus/server'
 import type * as Y from 'yjs'
 import type { ContinuingBursts } from '../limits/continuing-bursts.ts'
+import { connectionOfOrigin } from './transaction-origin.ts'
 
 /** Most turns a broadcast waits for a continuing burst (16 frames a turn: 256 frames). */
 export const MAX_DEFERRED_TURNS = 16
@@ -75,8 +76,6 @@ export function deferBroadcastDuringBursts(document: Document, bursts: Continuin
 
 /** Whether a transaction came from a client connection that is in a burst (see channel-guard.ts). */
 function fromBurst(origin: unknown): boolean {
-  if (typeof origin !== 'object' || origin === null) return false
-  const { source, connection } = origin as { source?: unknown; connection?: Connection }
-  if (source !== 'connection' || !connection) return false
-  return (connection.webSocket as { bursting?: unknown }).bursting === true
+  const connection = connectionOfOrigin(origin)
+  return connection !== null && (connection.webSocket as { bursting?: unknown }).bursting === true
 }

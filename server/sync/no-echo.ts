@@ -17,6 +17,7 @@
  */
 import { OutgoingMessage, type Connection, type Document, type Extension, type afterLoadDocumentPayload } from '@hocuspocus/server'
 import * as Y from 'yjs'
+import { connectionOfOrigin } from './transaction-origin.ts'
 
 interface BroadcastInternals {
   broadcastUpdate(update: Uint8Array): void
@@ -41,7 +42,7 @@ export function leaveOutSender(document: Document): void {
   if (typeof original !== 'function' || typeof broadcast !== 'function') return
   const origins = new Set<unknown>()
   document.on('afterTransaction', (transaction: Y.Transaction) => {
-    if (changed(transaction)) origins.add(senderOf(transaction.origin))
+    if (changed(transaction)) origins.add(connectionOfOrigin(transaction.origin))
   })
   internals.broadcastUpdate = function (this: Document, update: Uint8Array) {
     const only = origins.size === 1 ? [...origins][0] : null
@@ -50,13 +51,6 @@ export function leaveOutSender(document: Document): void {
     // The message Document.broadcastUpdate sends, to everyone but the sender.
     broadcast.call(this, (address) => new OutgoingMessage(address).createSyncMessage().writeUpdate(update).toUint8Array(), (connection) => connection !== only)
   }
-}
-
-/** The connection a transaction came from, or `null` (store, another instance, the server itself). */
-function senderOf(origin: unknown): Connection | null {
-  if (typeof origin !== 'object' || origin === null) return null
-  const { source, connection } = origin as { source?: unknown; connection?: Connection }
-  return source === 'connection' && connection ? connection : null
 }
 
 /** Whether Yjs will emit an `update` for `transaction` (the test Yjs itself applies). */
