@@ -8,7 +8,14 @@ export interface Profile {
   name: 'smoke' | 'default' | 'full'
   /** Client worker processes for readers (the writer always has its own). */
   readerWorkers: number
-  fanout: { readers: number[]; humanKeystrokes: number; humanIntervalMs: number; fullSpeedKeystrokes: number }
+  fanout: {
+    readers: number[]
+    humanKeystrokes: number
+    humanIntervalMs: number
+    fullSpeedKeystrokes: number
+    /** Runs per server and point, alternating between the servers; each point pools them. */
+    rounds: number
+  }
   manyDocs: { documents: number; keystrokesPerClient: number; intervalMs: number }
   /** Trace transactions to replay (`null`: all 259,778). */
   trace: { limit: number | null }
@@ -23,7 +30,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
   smoke: {
     name: 'smoke',
     readerWorkers: 2,
-    fanout: { readers: [4], humanKeystrokes: 15, humanIntervalMs: 50, fullSpeedKeystrokes: 40 },
+    fanout: { readers: [4], humanKeystrokes: 15, humanIntervalMs: 50, fullSpeedKeystrokes: 40, rounds: 2 },
     manyDocs: { documents: 10, keystrokesPerClient: 8, intervalMs: 100 },
     trace: { limit: 2_000 },
     memory: { idleConnections: [40], loadedDocuments: 20, documentsForIdle: 4, settleMs: 500 },
@@ -35,7 +42,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
   default: {
     name: 'default',
     readerWorkers: 4,
-    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 100, humanIntervalMs: 100, fullSpeedKeystrokes: 300 },
+    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 100, humanIntervalMs: 100, fullSpeedKeystrokes: 300, rounds: 3 },
     manyDocs: { documents: 1000, keystrokesPerClient: 20, intervalMs: 1000 },
     trace: { limit: null },
     memory: { idleConnections: [1000, 10000], loadedDocuments: 1000, documentsForIdle: 100, settleMs: 3000 },
@@ -47,7 +54,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
   full: {
     name: 'full',
     readerWorkers: 4,
-    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 300, humanIntervalMs: 100, fullSpeedKeystrokes: 1000 },
+    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 300, humanIntervalMs: 100, fullSpeedKeystrokes: 1000, rounds: 3 },
     manyDocs: { documents: 1000, keystrokesPerClient: 60, intervalMs: 1000 },
     trace: { limit: null },
     memory: { idleConnections: [1000, 5000, 10000], loadedDocuments: 2000, documentsForIdle: 100, settleMs: 3000 },

@@ -37,7 +37,7 @@ export async function openRoom(options: {
   return { writer: { worker: options.writerWorker, key: writerKey }, readers: readers.filter((r) => r.keys.length > 0) }
 }
 
-/** Latency of one typing run. */
+/** Latency of one or more typing runs. */
 export interface TypingResult {
   /** Per keystroke: time until the last reader applied it, ms. */
   allReaders: Summary
@@ -49,8 +49,35 @@ export interface TypingResult {
   lost: number
 }
 
+/** The raw latencies of one typing run, to be pooled with other runs by {@link summarizeTyping}. */
+export interface TypingSamples {
+  /** Per keystroke: time until the last reader applied it, ms (lost keystrokes left out). */
+  allReaders: number[]
+  /** Per keystroke and reader, ms. */
+  eachReader: number[]
+  keystrokes: number
+  readers: number
+  lost: number
+}
+
 /** Types `count` `letter`s at the writer and times their arrival at every reader. */
 export async function typeAndMeasure(room: TypingRoom, letter: string, count: number, intervalMs: number, timeoutMs = 120_000): Promise<TypingResult> {
+  return summarizeTyping([await typeAndSample(room, letter, count, intervalMs, timeoutMs)])
+}
+
+/** Pools runs on the same room size into one summary (percentiles over every run's keystrokes). */
+export function summarizeTyping(runs: readonly TypingSamples[]): TypingResult {
+  return {
+    allReaders: summarize(runs.flatMap((run) => run.allReaders)),
+    eachReader: summarize(runs.flatMap((run) => run.eachReader)),
+    keystrokes: runs.reduce((sum, run) => sum + run.keystrokes, 0),
+    readers: Math.max(0, ...runs.map((run) => run.readers)),
+    lost: runs.reduce((sum, run) => sum + run.lost, 0),
+  }
+}
+
+/** {@link typeAndMeasure}'s run, returning the samples instead of their summary. */
+export async function typeAndSample(room: TypingRoom, letter: string, count: number, intervalMs: number, timeoutMs = 120_000): Promise<TypingSamples> {
   await Promise.all(room.readers.map(({ worker, keys }) => worker.call({ cmd: 'watch', keys, letters: [letter] })))
   const sends = await room.writer.worker.call<Record<string, number[]>>({ cmd: 'type', typists: [{ key: room.writer.key, letter }], count, intervalMs })
   const sent = sends[room.writer.key]!
@@ -77,7 +104,7 @@ export async function typeAndMeasure(room: TypingRoom, letter: string, count: nu
       }
     }
   }
-  return { allReaders: summarize(worst.filter(Number.isFinite)), eachReader: summarize(each), keystrokes: count, readers, lost }
+  return { allReaders: Array.from(worst).filter(Number.isFinite), eachReader: each, keystrokes: count, readers, lost }
 }
 
 /** Disconnects a room's clients. */

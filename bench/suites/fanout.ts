@@ -4,12 +4,12 @@
  */
 import { table, times } from '../lib/markdown.ts'
 import { cpuWindow } from '../lib/proc-stats.ts'
-import { SERVER_LABELS, startServer, type ServerKind } from '../lib/servers.ts'
+import { SERVER_LABELS, startServer, type BenchServer, type ServerKind } from '../lib/servers.ts'
 import { ratio } from '../lib/stats.ts'
 import type { Suite } from '../lib/suite.ts'
 import { lineChart } from '../lib/svg.ts'
-import { closeRoom, openRoom, typeAndMeasure, type TypingResult } from '../lib/typing.ts'
-import { WorkerPool, type ClientCpu } from '../lib/workers.ts'
+import { closeRoom, openRoom, summarizeTyping, typeAndMeasure, typeAndSample, type TypingResult, type TypingRoom, type TypingSamples } from '../lib/typing.ts'
+import { WorkerPool } from '../lib/workers.ts'
 
 interface FanoutRow {
   server: ServerKind
@@ -20,50 +20,84 @@ interface FanoutRow {
   /** Server CPU time per keystroke, ms: robust to a busy machine, unlike latency. */
   serverCpuMsPerKeystroke: number
   serverRssMB: number
-  clients: ClientCpu
+  /** The busiest client worker's CPU over any one run of this point, % of one core. */
+  clients: { busiestWorkerCpuPercent: number }
 }
 
 export const fanout: Suite = {
   name: 'fanout',
   title: '1. Fan-out: one writer, N readers on one document',
   async run({ profile, servers, log }) {
-    const { readers: counts, humanKeystrokes, humanIntervalMs, fullSpeedKeystrokes } = profile.fanout
+    const { readers: counts, humanKeystrokes, humanIntervalMs, fullSpeedKeystrokes, rounds } = profile.fanout
     const rows: FanoutRow[] = []
     const pool = new WorkerPool(profile.readerWorkers + 1)
     const [writerWorker, ...readerWorkers] = pool.workers
     try {
       for (const n of counts) {
-        for (const kind of servers) {
-          const server = await startServer(kind)
-          try {
-            log(`fanout: ${kind}, ${n} readers: connecting`)
-            const room = await openRoom({
-              writerWorker: writerWorker!,
-              readerWorkers,
-              readerCount: n,
-              prefix: `fan${n}`,
-              spec: (key) => ({ key, protocol: server.protocol, url: server.wsUrl, doc: `fanout-${n}`, token: server.token }),
-            })
-            // Warm-up: connections, JIT and the server's code paths.
-            await typeAndMeasure(room, 'w', 20, 20)
-            for (const [mode, letter, count, interval] of [
-              ['human', 'h', humanKeystrokes, humanIntervalMs],
-              ['full-speed', 'f', fullSpeedKeystrokes, 0],
-            ] as const) {
-              await pool.resetCpu()
-              const cpu = cpuWindow(server.pid)
-              const latency = await typeAndMeasure(room, letter, count, interval)
-              const serverCpu = cpu.stop()
-              const clients = await pool.cpu()
-              rows.push({ server: kind, readers: n, mode, latency, serverCpuPercent: serverCpu.cpuPercent, serverCpuMsPerKeystroke: Math.round((serverCpu.cpuMs / count) * 100) / 100, serverRssMB: Math.round(server.rssBytes() / 1e5) / 10, clients })
+        // Every server is up with its room connected, and the runs alternate between them round
+        // by round (each server in every position of the order once per rotation): a drift in the
+        // machine's load then falls on all of them alike, and each point pools `rounds` runs.
+        const rooms: { kind: ServerKind; server: BenchServer; room: TypingRoom }[] = []
+        try {
+          for (const kind of servers) {
+            const server = await startServer(kind)
+            try {
+              log(`fanout: ${kind}, ${n} readers: connecting`)
+              const room = await openRoom({
+                writerWorker: writerWorker!,
+                readerWorkers,
+                readerCount: n,
+                prefix: `fan${n}-${kind}`,
+                spec: (key) => ({ key, protocol: server.protocol, url: server.wsUrl, doc: `fanout-${n}`, token: server.token }),
+              })
+              rooms.push({ kind, server, room })
+            } catch (error) {
+              await server.stop()
+              throw error
+            }
+          }
+          // Warm-up: connections, JIT and the servers' code paths.
+          for (const { room } of rooms) await typeAndMeasure(room, 'w', 20, 20)
+          for (const [mode, letters, count, interval] of [
+            ['human', 'hijklm', humanKeystrokes, humanIntervalMs],
+            ['full-speed', 'fgnopq', fullSpeedKeystrokes, 0],
+          ] as const) {
+            const runs = new Map(rooms.map(({ kind }) => [kind, { samples: [] as TypingSamples[], cpuMs: 0, wallMs: 0, clientCpuPercent: 0 }]))
+            for (let round = 0; round < rounds; round++) {
+              const letter = letters[round % letters.length]!
+              for (let i = 0; i < rooms.length; i++) {
+                const { kind, server, room } = rooms[(i + round) % rooms.length]!
+                const run = runs.get(kind)!
+                await pool.resetCpu()
+                const cpu = cpuWindow(server.pid)
+                run.samples.push(await typeAndSample(room, letter, count, interval))
+                const serverCpu = cpu.stop()
+                run.cpuMs += serverCpu.cpuMs
+                run.wallMs += serverCpu.wallMs
+                run.clientCpuPercent = Math.max(run.clientCpuPercent, (await pool.cpu()).maxCpuPercent)
+              }
+            }
+            for (const { kind, server } of rooms) {
+              const run = runs.get(kind)!
+              const latency = summarizeTyping(run.samples)
+              rows.push({
+                server: kind,
+                readers: n,
+                mode,
+                latency,
+                serverCpuPercent: Math.round((run.cpuMs / run.wallMs) * 1000) / 10,
+                serverCpuMsPerKeystroke: Math.round((run.cpuMs / latency.keystrokes) * 100) / 100,
+                serverRssMB: Math.round(server.rssBytes() / 1e5) / 10,
+                clients: { busiestWorkerCpuPercent: run.clientCpuPercent },
+              })
               log(
-                `fanout: ${kind}, ${n} readers, ${mode}: p50 ${latency.allReaders.p50} ms, p99 ${latency.allReaders.p99} ms (server CPU ${serverCpu.cpuPercent}%, busiest client worker ${clients.maxCpuPercent}%)`,
+                `fanout: ${kind}, ${n} readers, ${mode}, ${rounds} round(s): p50 ${latency.allReaders.p50} ms, p99 ${latency.allReaders.p99} ms (server CPU ${Math.round((run.cpuMs / run.wallMs) * 100)}%, busiest client worker ${run.clientCpuPercent}%)`,
               )
             }
-            await closeRoom(room)
-          } finally {
-            await server.stop()
           }
+        } finally {
+          for (const { room } of rooms) await closeRoom(room).catch(() => {})
+          for (const { server } of rooms) await server.stop()
         }
       }
     } finally {
@@ -76,8 +110,8 @@ export const fanout: Suite = {
       markdown.push(
         '',
         mode === 'human'
-          ? `**Human rate** (${humanKeystrokes} keystrokes, one every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets.`
-          : `**Full speed** (${fullSpeedKeystrokes} keystrokes, one per event-loop turn of the writer, not waiting for arrival).`,
+          ? `**Human rate** (${rounds} × ${humanKeystrokes} keystrokes per server and point, one every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets.`
+          : `**Full speed** (${rounds} × ${fullSpeedKeystrokes} keystrokes per server and point, one per event-loop turn of the writer, not waiting for arrival).`,
         '',
       )
       const peerColumns = servers.filter((s) => s !== 'ours').flatMap((peer) => [`ours/${peer} p50`, `ours/${peer} p99`, `ours/${peer} CPU per keystroke`])
@@ -108,7 +142,7 @@ export const fanout: Suite = {
                 r.serverCpuPercent,
                 r.serverCpuMsPerKeystroke,
                 r.serverRssMB,
-                r.clients.maxCpuPercent,
+                r.clients.busiestWorkerCpuPercent,
                 ...ratios,
               ]
             }),
@@ -128,6 +162,6 @@ export const fanout: Suite = {
         })),
       }),
     }))
-    return { data: { keystrokes: { human: humanKeystrokes, humanIntervalMs, fullSpeed: fullSpeedKeystrokes }, workers: { writer: 1, readers: profile.readerWorkers }, rows }, markdown, plots }
+    return { data: { keystrokes: { human: humanKeystrokes, humanIntervalMs, fullSpeed: fullSpeedKeystrokes }, rounds, workers: { writer: 1, readers: profile.readerWorkers }, rows }, markdown, plots }
   },
 }
