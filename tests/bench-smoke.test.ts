@@ -63,6 +63,8 @@ describe('benchmark harness', () => {
       for (const row of manyDocs.data.rows) {
         expectLatency(row.latency, `many-docs ${row.server}`)
         expect(row.lost).toBe(0)
+        expect(row.keystrokes).toBe(manyDocs.data.rounds * manyDocs.data.documents * 2 * manyDocs.data.keystrokesPerClient)
+        expect(row.latency.count).toBe(row.keystrokes)
         expect(row.serverCpuPercent).toBeGreaterThan(0)
       }
       expect(trace.data.rows).toHaveLength(3)

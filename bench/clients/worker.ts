@@ -31,6 +31,14 @@ interface BenchClient {
   destroy(): void
 }
 
+/**
+ * Every client asks for the server's state this often (a sync step 1, answered with an empty
+ * diff). Hocuspocus closes a connection that has sent nothing for 60 s; a reader without presence
+ * sends nothing after connecting, so without this it was dropped mid-run and its reconnection
+ * (about a second) showed up as a latency. Both providers get the same request at the same rate.
+ */
+const KEEPALIVE_MS = 30_000
+
 // y-websocket's provider adds a process 'exit' listener per instance; thousands are expected here.
 process.setMaxListeners(0)
 
@@ -52,7 +60,14 @@ function connect(spec: ClientSpec): BenchClient {
       messageReconnectTimeout: 3_600_000,
     })
     // No presence: the figures measure document fan-out (presence would be N² messages at connect).
-    const provider = new HocuspocusProvider({ websocketProvider: socket, name: spec.doc, document: ydoc, token: spec.token, awareness: null })
+    const provider = new HocuspocusProvider({
+      websocketProvider: socket,
+      name: spec.doc,
+      document: ydoc,
+      token: spec.token,
+      awareness: null,
+      forceSyncInterval: KEEPALIVE_MS,
+    })
     provider.attach()
     return {
       ydoc,
@@ -65,7 +80,7 @@ function connect(spec: ClientSpec): BenchClient {
       },
     }
   }
-  const provider = new WebsocketProvider(spec.url, spec.doc, ydoc, { WebSocketPolyfill: WebSocket as never, disableBc: true, connect: false })
+  const provider = new WebsocketProvider(spec.url, spec.doc, ydoc, { WebSocketPolyfill: WebSocket as never, disableBc: true, connect: false, resyncInterval: KEEPALIVE_MS })
   provider.awareness.setLocalState(null)
   provider.connect()
   return {

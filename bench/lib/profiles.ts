@@ -16,7 +16,13 @@ export interface Profile {
     /** Runs per server and point, alternating between the servers; each point pools them. */
     rounds: number
   }
-  manyDocs: { documents: number; keystrokesPerClient: number; intervalMs: number }
+  manyDocs: {
+    documents: number
+    keystrokesPerClient: number
+    intervalMs: number
+    /** Runs per server, alternating between the servers; the figures pool them. */
+    rounds: number
+  }
   /** Trace transactions to replay (`null`: all 259,778). */
   trace: { limit: number | null }
   memory: { idleConnections: number[]; loadedDocuments: number; documentsForIdle: number; settleMs: number }
@@ -31,7 +37,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     name: 'smoke',
     readerWorkers: 2,
     fanout: { readers: [4], humanKeystrokes: 15, humanIntervalMs: 50, fullSpeedKeystrokes: 40, rounds: 2 },
-    manyDocs: { documents: 10, keystrokesPerClient: 8, intervalMs: 100 },
+    manyDocs: { documents: 10, keystrokesPerClient: 8, intervalMs: 100, rounds: 2 },
     trace: { limit: 2_000 },
     memory: { idleConnections: [40], loadedDocuments: 20, documentsForIdle: 4, settleMs: 500 },
     durability: { readers: 2, keystrokes: 15, intervalMs: 50, traceLimit: 1_000 },
@@ -43,7 +49,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     name: 'default',
     readerWorkers: 4,
     fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 100, humanIntervalMs: 100, fullSpeedKeystrokes: 300, rounds: 3 },
-    manyDocs: { documents: 1000, keystrokesPerClient: 20, intervalMs: 1000 },
+    manyDocs: { documents: 1000, keystrokesPerClient: 20, intervalMs: 1000, rounds: 2 },
     trace: { limit: null },
     memory: { idleConnections: [1000, 10000], loadedDocuments: 1000, documentsForIdle: 100, settleMs: 3000 },
     durability: { readers: 10, keystrokes: 200, intervalMs: 100, traceLimit: 50_000 },
@@ -55,7 +61,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     name: 'full',
     readerWorkers: 4,
     fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 300, humanIntervalMs: 100, fullSpeedKeystrokes: 1000, rounds: 3 },
-    manyDocs: { documents: 1000, keystrokesPerClient: 60, intervalMs: 1000 },
+    manyDocs: { documents: 1000, keystrokesPerClient: 60, intervalMs: 1000, rounds: 2 },
     trace: { limit: null },
     memory: { idleConnections: [1000, 5000, 10000], loadedDocuments: 2000, documentsForIdle: 100, settleMs: 3000 },
     durability: { readers: 10, keystrokes: 500, intervalMs: 100, traceLimit: null },
