@@ -73,6 +73,9 @@ describe('benchmark harness', () => {
         expect(row.readerMatches, `${row.server} second replica equals the trace text`).toBe(true)
         expect(row.storedMatches, `${row.server} stored document equals the trace text`).toBe(true)
         expect(row.editsPerSecond).toBeGreaterThan(0)
+        // The writer's client did the typing: its CPU is in the ceiling the machine's cores set.
+        expect(row.writerCpuUsPerEdit).toBeGreaterThan(0)
+        expect(row.cpuBoundEditsPerSecond).toBeGreaterThan(0)
       }
       const oursTrace = trace.data.rows.find((row: { server: string }) => row.server === 'ours')
       expect(oursTrace.storedBytes).toBeGreaterThan(trace.data.textLength)

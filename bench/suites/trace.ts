@@ -6,6 +6,7 @@
  * in-memory document) equals it exactly, and for ours the stored size and the cold open time.
  */
 import { spawn } from 'node:child_process'
+import os from 'node:os'
 import path from 'node:path'
 import { table, times } from '../lib/markdown.ts'
 import { cpuWindow } from '../lib/proc-stats.ts'
@@ -36,6 +37,14 @@ interface TraceRow {
   /** Server CPU time per edit, µs. */
   serverCpuUsPerEdit: number
   serverRssMB: number
+  /** CPU time per edit of the typing client's and the receiving client's worker processes, µs. */
+  writerCpuUsPerEdit: number
+  readerCpuUsPerEdit: number
+  /**
+   * Edits/s the machine's cores could carry at this run's CPU cost per edit (server + both
+   * clients), were nothing else running: the ceiling any end-to-end rate here is under.
+   */
+  cpuBoundEditsPerSecond: number
   /** Ours: cold open of the stored document in fresh server processes, ms (median of 3). */
   coldOpenMs: number | null
   /** Peers: a fresh client's time to receive the whole document, ms. */
@@ -66,11 +75,13 @@ export const trace: Suite = {
         await reader.call({ cmd: 'prepare', creators: [], waiters: ['reader'] })
         log(`trace: ${kind}: typing ${edits.toLocaleString('en-US')} edits`)
         const cpu = cpuWindow(server.pid)
+        await Promise.all([writer, reader].map((worker) => worker.call({ cmd: 'cpu', reset: true })))
         const replicated = reader.call<number>({ cmd: 'waitText', key: 'reader', expected, timeoutMs: 15 * 60_000 })
         const sent = await writer.call<TraceSent>({ cmd: 'trace', key: 'writer', file, limit: limit ?? undefined, yieldEvery: 100 })
         const replicatedAt = await replicated
         const acknowledgedAt = kind === 'ours' ? await writer.call<number>({ cmd: 'waitAcked', key: 'writer', timeoutMs: 15 * 60_000 }) : null
         const serverCpu = cpu.stop()
+        const [writerCpu, readerCpu] = await Promise.all([writer, reader].map((worker) => worker.call<{ cpuMs: number }>({ cmd: 'cpu', reset: false })))
         const serverRssMB = round(server.rssBytes() / 1e6, 1)
         const readerText = await reader.call<string>({ cmd: 'text', key: 'reader' })
         // A fresh client receives the server's copy: for the peers that is their "stored" document.
@@ -105,6 +116,9 @@ export const trace: Suite = {
           serverCpuPercent: serverCpu.cpuPercent,
           serverCpuUsPerEdit: Math.round((serverCpu.cpuMs * 1000) / edits),
           serverRssMB,
+          writerCpuUsPerEdit: Math.round((writerCpu!.cpuMs * 1000) / edits),
+          readerCpuUsPerEdit: Math.round((readerCpu!.cpuMs * 1000) / edits),
+          cpuBoundEditsPerSecond: Math.round((os.cpus().length * edits) / (serverCpu.cpuMs + writerCpu!.cpuMs + readerCpu!.cpuMs)) * 1000,
           coldOpenMs,
           freshClientSyncMs,
         }
@@ -125,10 +139,10 @@ export const trace: Suite = {
     const ours = rows.find((r) => r.server === 'ours')
     const markdown = [
       '',
-      `${edits.toLocaleString('en-US')} transactions${limit === null ? ' (the whole trace)' : ` (the first ${edits.toLocaleString('en-US')})`}, one per keystroke, typed by one client as fast as it can (yielding to its event loop every 100), received by a second client. "stored" is the SQLite store read after shutdown for ours, and a fresh client's copy for the in-memory peers; both must equal the trace text exactly.`,
+      `${edits.toLocaleString('en-US')} transactions${limit === null ? ' (the whole trace)' : ` (the first ${edits.toLocaleString('en-US')})`}, one per keystroke, typed by one client as fast as it can (yielding to its event loop every 100), received by a second client. The CPU-bound ceiling is what the machine's ${os.cpus().length} cores could carry at the measured CPU per edit of the server and both client processes together. "stored" is the SQLite store read after shutdown for ours, and a fresh client's copy for the in-memory peers; both must equal the trace text exactly.`,
       '',
       ...table(
-        ['server', 'edits/s end to end', 'replicated s', 'typed s', 'all acknowledged (durable) s', 'replica = text', 'stored = text', 'server CPU %', 'server CPU µs per edit', 'server RSS MB', 'fresh client sync ms', 'ours/peer edits/s', 'ours/peer CPU per edit'],
+        ['server', 'edits/s end to end', 'replicated s', 'typed s', 'all acknowledged (durable) s', 'replica = text', 'stored = text', 'server CPU %', 'server CPU µs per edit', 'writer / reader client CPU µs per edit', 'CPU-bound ceiling, edits/s', 'server RSS MB', 'fresh client sync ms', 'ours/peer edits/s', 'ours/peer CPU per edit'],
         rows.map((r) => [
           SERVER_LABELS[r.server],
           r.editsPerSecond,
@@ -139,6 +153,8 @@ export const trace: Suite = {
           r.storedMatches ? 'yes' : 'NO',
           r.serverCpuPercent,
           r.serverCpuUsPerEdit,
+          `${r.writerCpuUsPerEdit} / ${r.readerCpuUsPerEdit}`,
+          r.cpuBoundEditsPerSecond,
           r.serverRssMB,
           r.freshClientSyncMs,
           r.server === 'ours' ? '' : times(ratio(ours?.editsPerSecond, r.editsPerSecond)),
