@@ -2,7 +2,7 @@
  * `npm run bench`: our server against bare Hocuspocus and the y-websocket reference server, each
  * started fresh in its own process, driven by the same clients in separate worker processes.
  *
- *   npm run bench                              # default profile, every suite (about 20 minutes on 2 cores)
+ *   npm run bench                              # default profile, every suite (about 17 minutes on 2 cores)
  *   npm run bench -- --only fanout,trace       # some suites
  *   npm run bench -- --profile smoke           # seconds; what the test suite runs
  *   npm run bench -- --servers ours,y-websocket
