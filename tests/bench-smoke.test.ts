@@ -50,7 +50,9 @@ describe('benchmark harness', () => {
       const manyDocs = results.suites['many-docs']
       const scaleOut = results.suites['scale-out']
 
-      expect(fanout.data.rows).toHaveLength(3 * 2)
+      // Three servers with their own clients, and ours once more with y-websocket clients on /yjs; two modes each.
+      expect(fanout.data.rows).toHaveLength(4 * 2)
+      expect(fanout.data.rows.filter((row: { series: string }) => row.series === 'ours-y-websocket').map((row: { clientProtocol: string }) => row.clientProtocol)).toEqual(['y-websocket', 'y-websocket'])
       for (const row of fanout.data.rows) {
         expectLatency(row.latency.allReaders, `fanout ${row.server} ${row.mode}`)
         expect(row.latency.lost).toBe(0)

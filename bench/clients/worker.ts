@@ -80,7 +80,14 @@ function connect(spec: ClientSpec): BenchClient {
       },
     }
   }
-  const provider = new WebsocketProvider(spec.url, spec.doc, ydoc, { WebSocketPolyfill: WebSocket as never, disableBc: true, connect: false, resyncInterval: KEEPALIVE_MS })
+  // Ours' y-websocket endpoint reads the token from the query; the reference server ignores it.
+  const provider = new WebsocketProvider(spec.url, spec.doc, ydoc, {
+    WebSocketPolyfill: WebSocket as never,
+    disableBc: true,
+    connect: false,
+    resyncInterval: KEEPALIVE_MS,
+    params: { token: spec.token },
+  })
   provider.awareness.setLocalState(null)
   provider.connect()
   return {

@@ -43,6 +43,8 @@ export interface BenchServer {
   /** WebSocket URL clients connect to (for y-websocket, the room name is appended). */
   wsUrl: string
   protocol: ClientProtocol
+  /** Ours only: the base URL of its y-websocket endpoint (`<url>/<document>?token=…`), for stock y-websocket clients. */
+  yWebsocketUrl?: string
   /** Token clients present (ours checks it; the peers ignore it). */
   token: string
   /** Ours only: its data directory. */
@@ -125,6 +127,7 @@ function describe(
     wsUrl,
     protocol,
     token,
+    ...(kind === 'ours' ? { yWebsocketUrl: `ws://127.0.0.1:${child.port}/yjs` } : {}),
     ...(dataDir ? { dataDir } : {}),
     cpuMs: () => processCpuMs(pid),
     rssBytes: () => processRssBytes(pid),

@@ -17,14 +17,23 @@ interface Target {
 export function targetsTable(suites: Suites): string[] {
   const targets: Target[] = []
   const fanout = suites.fanout?.data as
-    | { rows: { server: string; readers: number; mode: string; latency: { allReaders: { p99: number } } }[] }
+    | { rows: { series?: string; server: string; readers: number; mode: string; latency: { allReaders: { p99: number } } }[] }
     | undefined
   for (const n of [100, 500]) {
-    const p99 = (server: string) => fanout?.rows.find((r) => r.server === server && r.readers === n && r.mode === 'human')?.latency.allReaders.p99
+    const p99 = (series: string) => fanout?.rows.find((r) => (r.series ?? r.server) === series && r.readers === n && r.mode === 'human')?.latency.allReaders.p99
     const ours = p99('ours')
     const reference = ratio(ours, p99('y-websocket'))
     const bare = ratio(ours, p99('hocuspocus'))
-    targets.push({ target: `fan-out p99 at N=${n} (human rate) ≤ y-websocket reference`, measured: reference === null ? 'not measured' : `${ours} ms, ${reference}× the reference`, met: reference === null ? null : reference <= 1 })
+    const oursSameClients = p99('ours-y-websocket')
+    const sameClients = ratio(oursSameClients, p99('y-websocket'))
+    targets.push({
+      target: `fan-out p99 at N=${n} (human rate) ≤ y-websocket reference`,
+      measured:
+        reference === null
+          ? 'not measured'
+          : `${ours} ms, ${reference}× the reference${sameClients === null ? '' : `; with the reference's own (y-websocket) clients ${oursSameClients} ms, ${sameClients}×`}`,
+      met: reference === null ? null : reference <= 1,
+    })
     targets.push({ target: `fan-out p99 at N=${n} (human rate) ≤ 0.8× bare Hocuspocus`, measured: bare === null ? 'not measured' : `${ours} ms, ${bare}× bare Hocuspocus`, met: bare === null ? null : bare <= 0.8 })
   }
   const trace = suites.trace?.data as { edits: number; rows: { server: string; editsPerSecond: number; coldOpenMs: number | null }[] } | undefined

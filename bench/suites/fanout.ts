@@ -4,15 +4,33 @@
  */
 import { table, times } from '../lib/markdown.ts'
 import { cpuWindow } from '../lib/proc-stats.ts'
-import { SERVER_LABELS, startServer, type BenchServer, type ServerKind } from '../lib/servers.ts'
+import { SERVER_LABELS, startServer, type BenchServer, type ClientProtocol, type ServerKind } from '../lib/servers.ts'
 import { ratio } from '../lib/stats.ts'
 import type { Suite } from '../lib/suite.ts'
 import { lineChart } from '../lib/svg.ts'
 import { closeRoom, openRoom, summarizeTyping, typeAndMeasure, typeAndSample, type TypingResult, type TypingRoom, type TypingSamples } from '../lib/typing.ts'
 import { WorkerPool } from '../lib/workers.ts'
 
-interface FanoutRow {
+/**
+ * One line of the comparison: a server and the client library its writer and readers run. Each
+ * server is measured with the client its users would run; ours once more with stock y-websocket
+ * clients on its `/yjs` endpoint, so ours and the y-websocket reference also meet with the same
+ * clients (the two client libraries do not cost the same).
+ */
+interface Series {
+  id: SeriesId
   server: ServerKind
+  protocol: ClientProtocol
+}
+
+type SeriesId = ServerKind | 'ours-y-websocket'
+
+const SERIES_LABELS: Record<SeriesId, string> = { ...SERVER_LABELS, 'ours-y-websocket': `${SERVER_LABELS.ours}, y-websocket clients` }
+
+interface FanoutRow {
+  series: SeriesId
+  server: ServerKind
+  clientProtocol: ClientProtocol
   readers: number
   mode: 'human' | 'full-speed'
   latency: TypingResult
@@ -37,20 +55,21 @@ export const fanout: Suite = {
         // Every server is up with its room connected, and the runs alternate between them round
         // by round (each server in every position of the order once per rotation): a drift in the
         // machine's load then falls on all of them alike, and each point pools `rounds` runs.
-        const rooms: { kind: ServerKind; server: BenchServer; room: TypingRoom }[] = []
+        const rooms: { series: Series; server: BenchServer; room: TypingRoom }[] = []
         try {
-          for (const kind of servers) {
-            const server = await startServer(kind)
+          for (const series of seriesOf(servers)) {
+            const server = await startServer(series.server)
             try {
-              log(`fanout: ${kind}, ${n} readers: connecting`)
+              log(`fanout: ${series.id}, ${n} readers: connecting`)
+              const url = series.protocol === server.protocol ? server.wsUrl : server.yWebsocketUrl!
               const room = await openRoom({
                 writerWorker: writerWorker!,
                 readerWorkers,
                 readerCount: n,
-                prefix: `fan${n}-${kind}`,
-                spec: (key) => ({ key, protocol: server.protocol, url: server.wsUrl, doc: `fanout-${n}`, token: server.token }),
+                prefix: `fan${n}-${series.id}`,
+                spec: (key) => ({ key, protocol: series.protocol, url, doc: `fanout-${n}`, token: server.token }),
               })
-              rooms.push({ kind, server, room })
+              rooms.push({ series, server, room })
             } catch (error) {
               await server.stop()
               throw error
@@ -62,12 +81,12 @@ export const fanout: Suite = {
             ['human', 'hijklm', humanKeystrokes, humanIntervalMs],
             ['full-speed', 'fgnopq', fullSpeedKeystrokes, 0],
           ] as const) {
-            const runs = new Map(rooms.map(({ kind }) => [kind, { samples: [] as TypingSamples[], cpuMs: 0, wallMs: 0, clientCpuPercent: 0 }]))
+            const runs = new Map(rooms.map(({ series }) => [series.id, { samples: [] as TypingSamples[], cpuMs: 0, wallMs: 0, clientCpuPercent: 0 }]))
             for (let round = 0; round < rounds; round++) {
               const letter = letters[round % letters.length]!
               for (let i = 0; i < rooms.length; i++) {
-                const { kind, server, room } = rooms[(i + round) % rooms.length]!
-                const run = runs.get(kind)!
+                const { series, server, room } = rooms[(i + round) % rooms.length]!
+                const run = runs.get(series.id)!
                 await pool.resetCpu()
                 const cpu = cpuWindow(server.pid)
                 run.samples.push(await typeAndSample(room, letter, count, interval))
@@ -77,11 +96,13 @@ export const fanout: Suite = {
                 run.clientCpuPercent = Math.max(run.clientCpuPercent, (await pool.cpu()).maxCpuPercent)
               }
             }
-            for (const { kind, server } of rooms) {
-              const run = runs.get(kind)!
+            for (const { series, server } of rooms) {
+              const run = runs.get(series.id)!
               const latency = summarizeTyping(run.samples)
               rows.push({
-                server: kind,
+                series: series.id,
+                server: series.server,
+                clientProtocol: series.protocol,
                 readers: n,
                 mode,
                 latency,
@@ -91,7 +112,7 @@ export const fanout: Suite = {
                 clients: { busiestWorkerCpuPercent: run.clientCpuPercent },
               })
               log(
-                `fanout: ${kind}, ${n} readers, ${mode}, ${rounds} round(s): p50 ${latency.allReaders.p50} ms, p99 ${latency.allReaders.p99} ms (server CPU ${Math.round((run.cpuMs / run.wallMs) * 100)}%, busiest client worker ${run.clientCpuPercent}%)`,
+                `fanout: ${series.id}, ${n} readers, ${mode}, ${rounds} round(s): p50 ${latency.allReaders.p50} ms, p99 ${latency.allReaders.p99} ms (server CPU ${Math.round((run.cpuMs / run.wallMs) * 100)}%, busiest client worker ${run.clientCpuPercent}%)`,
               )
             }
           }
@@ -104,13 +125,13 @@ export const fanout: Suite = {
       await pool.stop()
     }
 
-    const find = (server: ServerKind, readers: number, mode: string) => rows.find((r) => r.server === server && r.readers === readers && r.mode === mode)
+    const find = (series: SeriesId, readers: number, mode: string) => rows.find((r) => r.series === series && r.readers === readers && r.mode === mode)
     const markdown: string[] = []
     for (const mode of ['human', 'full-speed'] as const) {
       markdown.push(
         '',
         mode === 'human'
-          ? `**Human rate** (${rounds} × ${humanKeystrokes} keystrokes per server and point, one every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets.`
+          ? `**Human rate** (${rounds} × ${humanKeystrokes} keystrokes per server and point, one every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients.`
           : `**Full speed** (${rounds} × ${fullSpeedKeystrokes} keystrokes per server and point, one per event-loop turn of the writer, not waiting for arrival).`,
         '',
       )
@@ -125,6 +146,8 @@ export const fanout: Suite = {
                 .filter((s) => s !== 'ours')
                 .flatMap((peer) => {
                   if (r.server !== 'ours') return ['', '', '']
+                  // Ours with y-websocket clients against bare Hocuspocus would compare client libraries too.
+                  if (r.clientProtocol !== 'hocuspocus' && peer === 'hocuspocus') return ['', '', '']
                   const other = find(peer, r.readers, mode)
                   return [
                     times(ratio(r.latency.allReaders.p50, other?.latency.allReaders.p50)),
@@ -134,7 +157,7 @@ export const fanout: Suite = {
                 })
               return [
                 r.readers,
-                SERVER_LABELS[r.server],
+                SERIES_LABELS[r.series],
                 `${r.latency.allReaders.p50} (${r.latency.eachReader.p50})`,
                 r.latency.allReaders.p99,
                 r.latency.allReaders.max,
@@ -156,12 +179,19 @@ export const fanout: Suite = {
         xLabel: 'readers on the document',
         yLabel: 'p99 ms until every reader applied a keystroke',
         logX: true,
-        series: servers.map((kind) => ({
-          name: SERVER_LABELS[kind],
-          points: rows.filter((r) => r.server === kind && r.mode === mode).map((r) => [r.readers, r.latency.allReaders.p99] as [number, number]),
+        series: seriesOf(servers).map(({ id }) => ({
+          name: SERIES_LABELS[id],
+          points: rows.filter((r) => r.series === id && r.mode === mode).map((r) => [r.readers, r.latency.allReaders.p99] as [number, number]),
         })),
       }),
     }))
     return { data: { keystrokes: { human: humanKeystrokes, humanIntervalMs, fullSpeed: fullSpeedKeystrokes }, rounds, workers: { writer: 1, readers: profile.readerWorkers }, rows }, markdown, plots }
   },
+}
+
+/** The series measured for `servers`: each with its own clients, and ours with y-websocket's when the reference runs. */
+function seriesOf(servers: readonly ServerKind[]): Series[] {
+  const series: Series[] = servers.map((server) => ({ id: server, server, protocol: server === 'y-websocket' ? 'y-websocket' : 'hocuspocus' }))
+  if (servers.includes('ours') && servers.includes('y-websocket')) series.push({ id: 'ours-y-websocket', server: 'ours', protocol: 'y-websocket' })
+  return series
 }
