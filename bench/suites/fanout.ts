@@ -8,6 +8,7 @@ import { SERVER_LABELS, startServer, type BenchServer, type ClientProtocol, type
 import { ratio } from '../lib/stats.ts'
 import type { Suite } from '../lib/suite.ts'
 import { lineChart } from '../lib/svg.ts'
+import { rotatingTurns } from '../lib/turns.ts'
 import { closeRoom, openRoom, summarizeTyping, typeAndMeasure, typeAndSample, type TypingResult, type TypingRoom, type TypingSamples } from '../lib/typing.ts'
 import { WorkerPool } from '../lib/workers.ts'
 
@@ -52,9 +53,8 @@ export const fanout: Suite = {
     const [writerWorker, ...readerWorkers] = pool.workers
     try {
       for (const n of counts) {
-        // Every server is up with its room connected, and the runs alternate between them round
-        // by round (each server in every position of the order once per rotation): a drift in the
-        // machine's load then falls on all of them alike, and each point pools `rounds` runs.
+        // Every server is up with its room connected, and the runs take turns between them round by
+        // round (turns.ts); each point pools `rounds` runs.
         const rooms: { series: Series; server: BenchServer; room: TypingRoom }[] = []
         try {
           for (const series of seriesOf(servers)) {
@@ -82,19 +82,15 @@ export const fanout: Suite = {
             ['full-speed', 'fgnopq', fullSpeedKeystrokes, 0],
           ] as const) {
             const runs = new Map(rooms.map(({ series }) => [series.id, { samples: [] as TypingSamples[], cpuMs: 0, wallMs: 0, clientCpuPercent: 0 }]))
-            for (let round = 0; round < rounds; round++) {
-              const letter = letters[round % letters.length]!
-              for (let i = 0; i < rooms.length; i++) {
-                const { series, server, room } = rooms[(i + round) % rooms.length]!
-                const run = runs.get(series.id)!
-                await pool.resetCpu()
-                const cpu = cpuWindow(server.pid)
-                run.samples.push(await typeAndSample(room, letter, count, interval))
-                const serverCpu = cpu.stop()
-                run.cpuMs += serverCpu.cpuMs
-                run.wallMs += serverCpu.wallMs
-                run.clientCpuPercent = Math.max(run.clientCpuPercent, (await pool.cpu()).maxCpuPercent)
-              }
+            for (const { round, entry: { series, server, room } } of rotatingTurns(rooms, rounds)) {
+              const run = runs.get(series.id)!
+              await pool.resetCpu()
+              const cpu = cpuWindow(server.pid)
+              run.samples.push(await typeAndSample(room, letters[round % letters.length]!, count, interval))
+              const serverCpu = cpu.stop()
+              run.cpuMs += serverCpu.cpuMs
+              run.wallMs += serverCpu.wallMs
+              run.clientCpuPercent = Math.max(run.clientCpuPercent, (await pool.cpu()).maxCpuPercent)
             }
             for (const { series, server } of rooms) {
               const run = runs.get(series.id)!

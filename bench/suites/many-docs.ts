@@ -8,6 +8,7 @@ import { SERVER_LABELS, startServer, type BenchServer, type ServerKind } from '.
 import { ratio, round, summarize, type Summary } from '../lib/stats.ts'
 import type { Suite } from '../lib/suite.ts'
 import type { ClientSpec } from '../lib/worker-protocol.ts'
+import { rotatingTurns } from '../lib/turns.ts'
 import { WorkerPool, type ClientWorker } from '../lib/workers.ts'
 
 interface ManyDocsRow {
@@ -41,8 +42,8 @@ export const manyDocs: Suite = {
     const rows: ManyDocsRow[] = []
     const pool = new WorkerPool(profile.readerWorkers + 1)
     const workers = pool.workers
-    // Every server is up with its clients connected, and the runs alternate between them round by
-    // round (see fanout.ts): a change in the machine's load falls on all of them alike.
+    // Every server is up with its clients connected, and the runs take turns between them round by
+    // round (turns.ts).
     const rooms: { kind: ServerKind; server: BenchServer; placed: Placement[]; connectSeconds: number }[] = []
     try {
       for (const kind of servers) {
@@ -66,18 +67,15 @@ export const manyDocs: Suite = {
         await Promise.all(workers.map((worker, i) => worker.call({ cmd: 'prepare', creators: [], waiters: placed[i]!.b, timeoutMs: 120_000 })))
       }
       const runs = new Map(rooms.map(({ kind }) => [kind, { latencies: [] as number[], lost: 0, cpuMs: 0, wallMs: 0, busiestClientCpuPercent: 0 }]))
-      for (let round = 0; round < rounds; round++) {
-        for (let i = 0; i < rooms.length; i++) {
-          const { kind, server, placed } = rooms[(i + round) % rooms.length]!
-          const run = runs.get(kind)!
-          log(`many-docs: ${kind}, round ${round + 1} of ${rounds}: ${documents * 2} clients typing ${count} keystrokes each, one every ${intervalMs} ms`)
-          const typed = await typeOnEveryDocument(workers, placed, documents, kind, count, intervalMs, () => cpuWindow(server.pid), () => pool.resetCpu())
-          run.latencies.push(...typed.latencies)
-          run.lost += typed.lost
-          run.cpuMs += typed.serverCpu.cpuMs
-          run.wallMs += typed.serverCpu.wallMs
-          run.busiestClientCpuPercent = Math.max(run.busiestClientCpuPercent, (await pool.cpu()).maxCpuPercent)
-        }
+      for (const { round, entry: { kind, server, placed } } of rotatingTurns(rooms, rounds)) {
+        const run = runs.get(kind)!
+        log(`many-docs: ${kind}, round ${round + 1} of ${rounds}: ${documents * 2} clients typing ${count} keystrokes each, one every ${intervalMs} ms`)
+        const typed = await typeOnEveryDocument(workers, placed, documents, kind, count, intervalMs, () => cpuWindow(server.pid), () => pool.resetCpu())
+        run.latencies.push(...typed.latencies)
+        run.lost += typed.lost
+        run.cpuMs += typed.serverCpu.cpuMs
+        run.wallMs += typed.serverCpu.wallMs
+        run.busiestClientCpuPercent = Math.max(run.busiestClientCpuPercent, (await pool.cpu()).maxCpuPercent)
       }
       for (const { kind, server, connectSeconds } of rooms) {
         const run = runs.get(kind)!
