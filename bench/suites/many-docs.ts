@@ -9,7 +9,7 @@ import { ratio, round, summarize, type Summary } from '../lib/stats.ts'
 import type { Suite } from '../lib/suite.ts'
 import type { ClientSpec } from '../lib/worker-protocol.ts'
 import { rotatingTurns } from '../lib/turns.ts'
-import { WorkerPool, type ClientWorker } from '../lib/workers.ts'
+import { WorkerPool } from '../lib/workers.ts'
 
 interface ManyDocsRow {
   server: ServerKind
@@ -70,7 +70,7 @@ export const manyDocs: Suite = {
       for (const { round, entry: { kind, server, placed } } of rotatingTurns(rooms, rounds)) {
         const run = runs.get(kind)!
         log(`many-docs: ${kind}, round ${round + 1} of ${rounds}: ${documents * 2} clients typing ${count} keystrokes each, one every ${intervalMs} ms`)
-        const typed = await typeOnEveryDocument(workers, placed, documents, kind, count, intervalMs, () => cpuWindow(server.pid), () => pool.resetCpu())
+        const typed = await typeOnEveryDocument(pool, server, placed, documents, count, intervalMs)
         run.latencies.push(...typed.latencies)
         run.lost += typed.lost
         run.cpuMs += typed.serverCpu.cpuMs
@@ -130,20 +130,20 @@ export const manyDocs: Suite = {
 
 /** One round: every client types `count` keystrokes; the latencies to the other client of each document. */
 async function typeOnEveryDocument(
-  workers: ClientWorker[],
+  pool: WorkerPool,
+  server: BenchServer,
   placed: Placement[],
   documents: number,
-  kind: ServerKind,
   count: number,
   intervalMs: number,
-  startCpu: () => { stop(): { cpuMs: number; wallMs: number } },
-  resetClientCpu: () => Promise<void>,
 ): Promise<{ latencies: number[]; lost: number; serverCpu: { cpuMs: number; wallMs: number } }> {
+  const workers = pool.workers
+  const kind = server.kind
   await Promise.all(workers.map((worker, i) => worker.call({ cmd: 'watch', keys: placed[i]!.a, letters: ['b'] })))
   await Promise.all(workers.map((worker, i) => worker.call({ cmd: 'watch', keys: placed[i]!.b, letters: ['a'] })))
   const typists = (i: number) => [...placed[i]!.a.map((key) => ({ key, letter: 'a' })), ...placed[i]!.b.map((key) => ({ key, letter: 'b' }))]
-  await resetClientCpu()
-  const cpu = startCpu()
+  await pool.resetCpu()
+  const cpu = cpuWindow(server.pid)
   const sends = await Promise.all(workers.map((worker, i) => worker.call<Record<string, number[]>>({ cmd: 'type', typists: typists(i), count, intervalMs })))
   await Promise.all(
     workers.flatMap((worker, i) => [
