@@ -184,6 +184,24 @@ describe('sync', () => {
     expect(updatesTo(reader.client).length - before).toBeLessThanOrEqual(2)
     await waitFor(() => bodyText(seed.ydoc) === expected, 'the seed client has the burst')
   })
+  it('[SYNC4] a lone keystroke is broadcast as it is applied, not after the rest of the event-loop turn', async () => {
+    const { server } = await serverWithSeed('lone')
+    const typist = await openRawEditor(server.url, 'lone', 'Typist')
+    const reader = await openRawEditor(server.url, 'lone', 'Reader')
+    const document = server.hocuspocus.documents.get('lone')!
+    // Registered after Hocuspocus's own update handler: sees what that handler left pending.
+    const pendingAfterUpdate: number[] = []
+    document.on('update', () => pendingAfterUpdate.push((document as unknown as { pendingUpdates: unknown[] }).pendingUpdates.length))
+    const before = updatesTo(reader.client).length
+
+    for (const letter of 'xyz') {
+      sendBurst(typist, 'lone', 1)
+      await waitFor(() => bodyText(document) === bodyText(typist.ydoc), `the server applied ${letter}`)
+    }
+    // Broadcast inside the update's own event: nothing left for a later turn.
+    expect(pendingAfterUpdate).toEqual([0, 0, 0])
+    await waitFor(() => updatesTo(reader.client).length - before === 3, 'the reader has the three keystrokes')
+  })
   it('[SYNC4] another client\'s update sent during a burst is not held back until the burst is broadcast', async () => {
     const { server } = await serverWithSeed('burst-other')
     const typist = await openRawEditor(server.url, 'burst-other', 'Typist')

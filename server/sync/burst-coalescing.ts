@@ -16,6 +16,15 @@
  * bound (`flushMaxBytes`) flushes the merged update anyway, or after {@link MAX_DEFERRED_TURNS}
  * turns. A throttled connection (one waiting for rate-limit tokens) is not in a burst.
  *
+ * The other way round, an update that is the last its connection has queued (nothing more of it
+ * this turn: its Hocuspocus message queue holds only this message and its guard holds nothing
+ * back) is broadcast at once, with whatever else is pending, instead of after the rest of the
+ * turn. A lone keystroke then reaches the readers before the work that follows it (the change
+ * log, the store's hand-off, the hooks' promises): about 90 µs earlier of the ~460 µs from its
+ * frame's arrival to the broadcast, measured at human rate, where each step runs on cold caches.
+ * Updates from elsewhere (the store, another instance, the y-websocket endpoint) keep the per-turn
+ * merge.
+ *
  * Hocuspocus has no hook for this: the document's (private) `scheduleFlush` is replaced by the
  * same scheduling with the wait added. If an upgrade renames the internals, nothing is replaced
  * and broadcasts go out per turn as before (tests/sync.test.ts [SYNC4] would then fail).
@@ -52,10 +61,25 @@ export function deferBroadcastDuringBursts(document: Document, bursts: Continuin
   if (internals.flushDelay !== 0 || typeof internals.scheduleFlush !== 'function' || typeof internals.flush !== 'function' || !('cancelFlush' in internals)) return
   // Whether an update not from a connection in a burst waits in the pending broadcast.
   let othersWaiting = false
+  // The origin of the update Hocuspocus is scheduling the broadcast of: Yjs emits
+  // 'afterTransaction' before 'update', whose handler calls `scheduleFlush`. Cleared once used
+  // and after every update, so a broadcast scheduled for presence never takes a stale one.
+  let updateOrigin: unknown = null
   document.on('afterTransaction', (transaction: Y.Transaction) => {
+    updateOrigin = transaction.origin
     if (!othersWaiting && !fromBurst(transaction.origin)) othersWaiting = true
   })
+  document.on('update', () => {
+    updateOrigin = null
+  })
   internals.scheduleFlush = function (this: FlushInternals) {
+    const origin = updateOrigin
+    updateOrigin = null
+    if (endsConnectionsTurn(origin)) {
+      othersWaiting = false
+      this.flush()
+      return
+    }
     if (this.cancelFlush !== null) return
     let deferred = 0
     let handle: NodeJS.Immediate
@@ -72,6 +96,17 @@ export function deferBroadcastDuringBursts(document: Document, bursts: Continuin
     handle = setImmediate(run)
     this.cancelFlush = () => clearImmediate(handle)
   }
+}
+
+/**
+ * Whether a transaction came from a client connection with nothing more queued: the last message
+ * in its Hocuspocus queue (the one being applied) and no frames held back by its guard.
+ */
+function endsConnectionsTurn(origin: unknown): boolean {
+  const connection = connectionOfOrigin(origin)
+  if (connection === null) return false
+  const queue = (connection as unknown as { messageQueue?: unknown }).messageQueue
+  return Array.isArray(queue) && queue.length <= 1 && !fromBurst(origin)
 }
 
 /** Whether a transaction came from a client connection that is in a burst (see channel-guard.ts). */
