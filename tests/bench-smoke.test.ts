@@ -50,9 +50,12 @@ describe('benchmark harness', () => {
       const manyDocs = results.suites['many-docs']
       const scaleOut = results.suites['scale-out']
 
-      // Three servers with their own clients, and ours once more with y-websocket clients on /yjs; two modes each.
-      expect(fanout.data.rows).toHaveLength(4 * 2)
+      // Three servers with their own clients, ours once more with y-websocket clients on /yjs, and
+      // the three with thin readers; two modes each.
+      expect(fanout.data.rows).toHaveLength(7 * 2)
       expect(fanout.data.rows.filter((row: { series: string }) => row.series === 'ours-y-websocket').map((row: { clientProtocol: string }) => row.clientProtocol)).toEqual(['y-websocket', 'y-websocket'])
+      const thinSeries = fanout.data.rows.filter((row: { thinReaders: boolean }) => row.thinReaders).map((row: { series: string }) => row.series)
+      expect(thinSeries.sort()).toEqual(['hocuspocus-thin', 'hocuspocus-thin', 'ours-thin', 'ours-thin', 'y-websocket-thin', 'y-websocket-thin'])
       for (const row of fanout.data.rows) {
         expectLatency(row.latency.allReaders, `fanout ${row.server} ${row.mode}`)
         expect(row.latency.lost).toBe(0)

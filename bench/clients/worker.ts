@@ -17,6 +17,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import type { WorkerCommand, WorkerReply, ClientSpec } from '../lib/worker-protocol.ts'
+import { connectThinReader, type ThinReader } from './thin-reader.ts'
 
 /** Monotonic milliseconds shared by all processes on the machine. */
 const now = () => Number(process.hrtime.bigint()) / 1e6
@@ -43,6 +44,8 @@ const KEEPALIVE_MS = 30_000
 process.setMaxListeners(0)
 
 const clients = new Map<string, BenchClient>()
+/** Readers without a document (thin-reader.ts): they only note arrivals. */
+const thinReaders = new Map<string, ThinReader>()
 /** Per client, per watched letter: arrival time of each keystroke. */
 const arrivals = new Map<string, Map<string, number[]>>()
 /** Clients whose document has the arrival observer. */
@@ -138,6 +141,11 @@ async function handle(command: WorkerCommand): Promise<unknown> {
       const batch = command.batchSize ?? 50
       for (let i = 0; i < command.clients.length; i += batch) {
         const opened = command.clients.slice(i, i + batch).map((spec) => {
+          if (spec.thin) {
+            const reader = connectThinReader(spec, now, KEEPALIVE_MS)
+            thinReaders.set(spec.key, reader)
+            return reader
+          }
           const c = connect(spec)
           clients.set(spec.key, c)
           return c
@@ -149,7 +157,8 @@ async function handle(command: WorkerCommand): Promise<unknown> {
     case 'prepare': {
       // The first client of a document creates the paragraph; the others wait until they have it.
       for (const key of command.creators) paragraphText(client(key).ydoc, true)
-      await until(() => command.waiters.every((key) => paragraphText(client(key).ydoc, false) !== null), 'paragraphs', command.timeoutMs ?? 60_000)
+      const waiters = command.waiters.filter((key) => !thinReaders.has(key))
+      await until(() => waiters.every((key) => paragraphText(client(key).ydoc, false) !== null), 'paragraphs', command.timeoutMs ?? 60_000)
       return null
     }
     case 'watch': {
@@ -159,6 +168,15 @@ async function handle(command: WorkerCommand): Promise<unknown> {
         arrivals.set(key, new Map<string, number[]>(command.letters.map((letter) => [letter, []])))
         if (watched.has(key)) continue
         watched.add(key)
+        const thin = thinReaders.get(key)
+        if (thin) {
+          // Only the writer types during a run, so every keystroke an update carries is a watched letter.
+          thin.onUpdate((keystrokes, t) => {
+            const times = arrivals.get(key)?.values().next().value
+            for (let i = 0; i < keystrokes; i++) times?.push(t)
+          })
+          continue
+        }
         client(key).ydoc.getXmlFragment('default').observeDeep((events) => {
           const t = now()
           const perLetter = arrivals.get(key)
@@ -308,10 +326,12 @@ async function handle(command: WorkerCommand): Promise<unknown> {
       return { cpuMs: (usage.user + usage.system) / 1000, wallMs, rssBytes: process.memoryUsage.rss() }
     }
     case 'close': {
-      const keys = command.keys ?? [...clients.keys()]
+      const keys = command.keys ?? [...clients.keys(), ...thinReaders.keys()]
       for (const key of keys) {
         clients.get(key)?.destroy()
         clients.delete(key)
+        thinReaders.get(key)?.destroy()
+        thinReaders.delete(key)
         arrivals.delete(key)
         watched.delete(key)
       }

@@ -11,6 +11,8 @@ export interface ClientSpec {
   url: string
   doc: string
   token: string
+  /** A thin reader (bench/clients/thin-reader.ts): no document, only arrival times. */
+  thin?: boolean
 }
 
 /** A command; `id` is added by the pool. */

@@ -13,25 +13,36 @@ import { closeRoom, openRoom, summarizeTyping, typeAndMeasure, typeAndSample, ty
 import { WorkerPool } from '../lib/workers.ts'
 
 /**
- * One line of the comparison: a server and the client library its writer and readers run. Each
- * server is measured with the client its users would run; ours once more with stock y-websocket
- * clients on its `/yjs` endpoint, so ours and the y-websocket reference also meet with the same
- * clients (the two client libraries do not cost the same).
+ * One line of the comparison: a server, the client library its writer and readers run, and
+ * whether its readers are thin. Each server is measured with the client its users would run; ours
+ * once more with stock y-websocket clients on its `/yjs` endpoint, so ours and the y-websocket
+ * reference also meet with the same clients (the two client libraries do not cost the same); and
+ * every server once more with thin readers (bench/clients/thin-reader.ts), which apply nothing,
+ * so the latency is the server's part of it rather than hundreds of readers' Yjs work on the same
+ * two cores.
  */
 interface Series {
   id: SeriesId
   server: ServerKind
   protocol: ClientProtocol
+  thin: boolean
 }
 
-type SeriesId = ServerKind | 'ours-y-websocket'
+type SeriesId = ServerKind | 'ours-y-websocket' | `${ServerKind}-thin`
 
-const SERIES_LABELS: Record<SeriesId, string> = { ...SERVER_LABELS, 'ours-y-websocket': `${SERVER_LABELS.ours}, y-websocket clients` }
+const SERIES_LABELS: Record<SeriesId, string> = {
+  ...SERVER_LABELS,
+  'ours-y-websocket': `${SERVER_LABELS.ours}, y-websocket clients`,
+  'ours-thin': `${SERVER_LABELS.ours}, thin readers`,
+  'hocuspocus-thin': `${SERVER_LABELS.hocuspocus}, thin readers`,
+  'y-websocket-thin': `${SERVER_LABELS['y-websocket']}, thin readers`,
+}
 
 interface FanoutRow {
   series: SeriesId
   server: ServerKind
   clientProtocol: ClientProtocol
+  thinReaders: boolean
   readers: number
   mode: 'human' | 'full-speed'
   latency: TypingResult
@@ -67,7 +78,7 @@ export const fanout: Suite = {
                 readerWorkers,
                 readerCount: n,
                 prefix: `fan${n}-${series.id}`,
-                spec: (key) => ({ key, protocol: series.protocol, url, doc: `fanout-${n}`, token: server.token }),
+                spec: (key, role) => ({ key, protocol: series.protocol, url, doc: `fanout-${n}`, token: server.token, thin: series.thin && role === 'reader' }),
               })
               rooms.push({ series, server, room })
             } catch (error) {
@@ -99,6 +110,7 @@ export const fanout: Suite = {
                 series: series.id,
                 server: series.server,
                 clientProtocol: series.protocol,
+                thinReaders: series.thin,
                 readers: n,
                 mode,
                 latency,
@@ -127,7 +139,7 @@ export const fanout: Suite = {
       markdown.push(
         '',
         mode === 'human'
-          ? `**Human rate** (${rounds} × ${humanKeystrokes} keystrokes per server and point, one every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients.`
+          ? `**Human rate** (${rounds} × ${humanKeystrokes} keystrokes per server and point, one every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients. Every server runs once more with thin readers, which only note when a keystroke's message arrives: on one machine the readers' own work (hundreds of clients decoding and applying every keystroke on the server's cores) is most of the latency, and thin readers leave the server's part. Ratios compare like with like: thin readers with thin readers.`
           : `**Full speed** (${rounds} × ${fullSpeedKeystrokes} keystrokes per server and point, one per event-loop turn of the writer, not waiting for arrival).`,
         '',
       )
@@ -141,10 +153,9 @@ export const fanout: Suite = {
               const ratios = servers
                 .filter((s) => s !== 'ours')
                 .flatMap((peer) => {
-                  if (r.server !== 'ours') return ['', '', '']
-                  // Ours with y-websocket clients against bare Hocuspocus would compare client libraries too.
-                  if (r.clientProtocol !== 'hocuspocus' && peer === 'hocuspocus') return ['', '', '']
-                  const other = find(peer, r.readers, mode)
+                  const counterpart = peerSeries(r.series, peer)
+                  if (counterpart === null) return ['', '', '']
+                  const other = find(counterpart, r.readers, mode)
                   return [
                     times(ratio(r.latency.allReaders.p50, other?.latency.allReaders.p50)),
                     times(ratio(r.latency.allReaders.p99, other?.latency.allReaders.p99)),
@@ -168,26 +179,37 @@ export const fanout: Suite = {
         ),
       )
     }
-    const plots = (['human', 'full-speed'] as const).map((mode) => ({
-      name: `fanout-${mode}-p99`,
+    const plots = (['human', 'full-speed'] as const).flatMap((mode) => [false, true].map((thin) => ({
+      name: `fanout-${mode}-p99${thin ? '-thin-readers' : ''}`,
       svg: lineChart({
-        title: `Fan-out p99 latency, ${mode === 'human' ? 'human-rate typing' : 'full-speed typing'}`,
+        title: `Fan-out p99 latency, ${mode === 'human' ? 'human-rate typing' : 'full-speed typing'}${thin ? ', thin readers (the server\'s part)' : ''}`,
         xLabel: 'readers on the document',
-        yLabel: 'p99 ms until every reader applied a keystroke',
+        yLabel: `p99 ms until every reader ${thin ? 'received' : 'applied'} a keystroke`,
         logX: true,
-        series: seriesOf(servers).map(({ id }) => ({
+        series: seriesOf(servers).filter((series) => series.thin === thin).map(({ id }) => ({
           name: SERIES_LABELS[id],
           points: rows.filter((r) => r.series === id && r.mode === mode).map((r) => [r.readers, r.latency.allReaders.p99] as [number, number]),
         })),
       }),
-    }))
+    })))
     return { data: { keystrokes: { human: humanKeystrokes, humanIntervalMs, fullSpeed: fullSpeedKeystrokes }, rounds, workers: { writer: 1, readers: profile.readerWorkers }, rows }, markdown, plots }
   },
 }
 
-/** The series measured for `servers`: each with its own clients, and ours with y-websocket's when the reference runs. */
+/** The series measured for `servers`: each with its own clients and with thin readers, and ours with y-websocket's when the reference runs. */
 function seriesOf(servers: readonly ServerKind[]): Series[] {
-  const series: Series[] = servers.map((server) => ({ id: server, server, protocol: server === 'y-websocket' ? 'y-websocket' : 'hocuspocus' }))
-  if (servers.includes('ours') && servers.includes('y-websocket')) series.push({ id: 'ours-y-websocket', server: 'ours', protocol: 'y-websocket' })
+  const own = (server: ServerKind): ClientProtocol => (server === 'y-websocket' ? 'y-websocket' : 'hocuspocus')
+  const series: Series[] = servers.map((server) => ({ id: server, server, protocol: own(server), thin: false }))
+  if (servers.includes('ours') && servers.includes('y-websocket')) series.push({ id: 'ours-y-websocket', server: 'ours', protocol: 'y-websocket', thin: false })
+  for (const server of servers) series.push({ id: `${server}-thin`, server, protocol: own(server), thin: true })
   return series
+}
+
+/** The peer's series an ours series is compared with (`null`: none, or not one of ours). */
+function peerSeries(series: SeriesId, peer: ServerKind): SeriesId | null {
+  if (series === 'ours') return peer
+  if (series === 'ours-thin') return `${peer}-thin`
+  // Ours with y-websocket clients against bare Hocuspocus would compare client libraries too.
+  if (series === 'ours-y-websocket') return peer === 'y-websocket' ? peer : null
+  return null
 }
