@@ -23,6 +23,7 @@ import { ChannelGuard, GuardedSocket } from '../limits/channel-guard.ts'
 import type { ChannelProtection } from '../limits/channel-protection.ts'
 import { requestTarget } from '../http/request-target.ts'
 import type { Logger } from '../log.ts'
+import { SharedFrameSocket } from '../sync/shared-frame-socket.ts'
 import { upgradeRequest } from '../sync/upgrade-request.ts'
 
 /** Path prefix of the y-websocket endpoint. */
@@ -122,13 +123,44 @@ export function createYWebsocketEndpoint(options: YWebsocketEndpointOptions): YW
   }
 }
 
+/** A message from Hocuspocus, its address read and stripped. */
+interface Unaddressed {
+  /** The addressed document (without a session id). */
+  document: string
+  type: number
+  /** The message as y-websocket has it: without the address. */
+  message: Uint8Array
+}
+
+/**
+ * The last message read, by identity: a broadcast hands the same array to every reader in a row,
+ * so its address is read once, and every reader gets the same stripped array, which
+ * {@link SharedFrameSocket} then frames once for all of them (as on `/collab`).
+ */
+let lastSent: Uint8Array | null = null
+let lastUnaddressed: Unaddressed | null = null
+
+function unaddressed(data: Uint8Array): Unaddressed {
+  if (data === lastSent) return lastUnaddressed!
+  const decoder = decoding.createDecoder(data)
+  // Hocuspocus may address "name\0session"; either way it is the socket's only document.
+  const document = decoding.readVarString(decoder).split('\0', 1)[0]!
+  const start = decoder.pos
+  const read: Unaddressed = { document, type: decoding.readVarUint(decoder), message: data.subarray(start) }
+  lastSent = data
+  lastUnaddressed = read
+  return read
+}
+
 /** What Hocuspocus writes to: strips the document name and passes on what y-websocket understands. */
 class BridgeSocket implements WebSocketLike {
   private readonly socket: WebSocket
+  private readonly frames: SharedFrameSocket
   private readonly documentName: string
 
   constructor(socket: WebSocket, documentName: string) {
     this.socket = socket
+    this.frames = new SharedFrameSocket(socket)
     this.documentName = documentName
   }
 
@@ -138,15 +170,15 @@ class BridgeSocket implements WebSocketLike {
 
   send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
     if (!(data instanceof Uint8Array) || this.socket.readyState !== WebSocket.OPEN) return
-    const decoder = decoding.createDecoder(data)
-    const address = decoding.readVarString(decoder)
-    // Hocuspocus may address "name\0session"; either way it is this socket's only document.
-    if (address.split('\0', 1)[0] !== this.documentName) return
-    const start = decoder.pos
-    const type = decoding.readVarUint(decoder)
+    const { document, type, message } = unaddressed(data)
+    if (document !== this.documentName) return
     if (type === SYNC || type === AWARENESS || type === QUERY_AWARENESS) {
-      this.socket.send(data.subarray(start))
-    } else if (type === AUTH && decoding.readVarUint(decoder) === AUTH_PERMISSION_DENIED) {
+      this.frames.send(message)
+      return
+    }
+    const decoder = decoding.createDecoder(message)
+    decoding.readVarUint(decoder)
+    if (type === AUTH && decoding.readVarUint(decoder) === AUTH_PERMISSION_DENIED) {
       const reason = decoding.readVarString(decoder)
       this.socket.close(closeCodeFor(reason).code, truncate(reason))
     } else if (type === CLOSE) {

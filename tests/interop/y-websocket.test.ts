@@ -3,6 +3,7 @@ import { WebSocket } from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { CLOSE_CODES } from '../../shared/close-codes.ts'
+import { sharedFrameStats } from '../../server/sync/shared-frame-socket.ts'
 import { bodyText, connectClient, paragraphText, waitFor, waitForSaved } from '../helpers/clients.ts'
 import { startTestServer, testToken } from '../helpers/server.ts'
 
@@ -101,6 +102,27 @@ describe('y-websocket interop', () => {
       editor.destroy()
       viewer.destroy()
       stranger.destroy()
+    }
+  })
+
+  it('[INTEROP1] a broadcast to several y-websocket readers is framed once for all of them, and each gets every keystroke in order', async () => {
+    const writer = connectClient(server.url, 'interop-fanout', await testToken('Writer'))
+    const readers = await Promise.all([1, 2, 3, 4, 5].map(async (i) => yWebsocketClient(server.url, 'interop-fanout', await testToken(`Reader ${i}`))))
+    try {
+      await waitFor(() => writer.provider.synced && readers.every((reader) => reader.provider.synced), 'all synced')
+      const text = paragraphText(writer.ydoc)
+      await waitFor(() => readers.every((reader) => reader.ydoc.getXmlFragment('default').length === 1), 'the paragraph at every reader')
+      const before = { ...sharedFrameStats }
+      for (const letter of 'abcdefgh') {
+        text.insert(text.length, letter)
+        await waitFor(() => readers.every((reader) => bodyText(reader.ydoc) === text.toString()), `${letter} at every reader`)
+      }
+      // Eight broadcasts to five readers: each framed once and reused for the four others.
+      expect(sharedFrameStats.reused - before.reused).toBeGreaterThanOrEqual(8 * 4)
+      expect(sharedFrameStats.fallback - before.fallback).toBe(0)
+    } finally {
+      writer.destroy()
+      for (const reader of readers) reader.destroy()
     }
   })
 
