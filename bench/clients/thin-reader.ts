@@ -16,15 +16,9 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
+import { AUTH_TYPES, MESSAGE_TYPES, SYNC_TYPES } from '../../shared/frame-inspection.ts'
 import type { ClientProtocol } from '../lib/servers.ts'
 
-// Message types of both protocols (y-protocols' sync messages, Hocuspocus's outer framing).
-const MESSAGE_SYNC = 0
-const MESSAGE_AUTH = 2
-const SYNC_STEP_1 = 0
-const SYNC_STEP_2 = 1
-const SYNC_UPDATE = 2
-const AUTH_TOKEN = 0
 /** The provider version a Hocuspocus client announces with its token. */
 const HOCUSPOCUS_PROVIDER_VERSION = '4.8.0'
 /** An empty document's state vector and update. */
@@ -56,16 +50,16 @@ export function connectThinReader(spec: { protocol: ClientProtocol; url: string;
   }
   const requestState = () =>
     send((encoder) => {
-      encoding.writeVarUint(encoder, MESSAGE_SYNC)
-      encoding.writeVarUint(encoder, SYNC_STEP_1)
+      encoding.writeVarUint(encoder, MESSAGE_TYPES.sync)
+      encoding.writeVarUint(encoder, SYNC_TYPES.step1)
       encoding.writeVarUint8Array(encoder, EMPTY_STATE_VECTOR)
     })
 
   socket.on('open', () => {
     if (hocuspocus) {
       send((encoder) => {
-        encoding.writeVarUint(encoder, MESSAGE_AUTH)
-        encoding.writeVarUint(encoder, AUTH_TOKEN)
+        encoding.writeVarUint(encoder, MESSAGE_TYPES.auth)
+        encoding.writeVarUint(encoder, AUTH_TYPES.token)
         encoding.writeVarString(encoder, spec.token)
         encoding.writeVarString(encoder, HOCUSPOCUS_PROVIDER_VERSION)
       })
@@ -76,20 +70,20 @@ export function connectThinReader(spec: { protocol: ClientProtocol; url: string;
     const at = now()
     const decoder = decoding.createDecoder(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
     if (hocuspocus) decoding.readVarString(decoder)
-    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return
+    if (decoding.readVarUint(decoder) !== MESSAGE_TYPES.sync) return
     const step = decoding.readVarUint(decoder)
-    if (step === SYNC_UPDATE) {
+    if (step === SYNC_TYPES.update) {
       const { from, to } = Y.parseUpdateMeta(decoding.readVarUint8Array(decoder))
       let keystrokes = 0
       for (const [client, clock] of to) keystrokes += clock - (from.get(client) ?? 0)
       listener(keystrokes, at)
-    } else if (step === SYNC_STEP_2) {
+    } else if (step === SYNC_TYPES.step2) {
       synced = true
-    } else if (step === SYNC_STEP_1) {
+    } else if (step === SYNC_TYPES.step1) {
       // The server asks for what this client has: nothing.
       send((encoder) => {
-        encoding.writeVarUint(encoder, MESSAGE_SYNC)
-        encoding.writeVarUint(encoder, SYNC_STEP_2)
+        encoding.writeVarUint(encoder, MESSAGE_TYPES.sync)
+        encoding.writeVarUint(encoder, SYNC_TYPES.step2)
         encoding.writeVarUint8Array(encoder, EMPTY_UPDATE)
       })
     }
