@@ -54,6 +54,9 @@ interface FanoutRow {
   clients: { busiestWorkerCpuPercent: number }
 }
 
+/** Keystrokes typed into every room before measuring (20 ms apart). */
+const WARM_UP_KEYSTROKES = 100
+
 export const fanout: Suite = {
   name: 'fanout',
   title: '1. Fan-out: one writer, N readers on one document',
@@ -86,8 +89,11 @@ export const fanout: Suite = {
               throw error
             }
           }
-          // Warm-up: connections, JIT and the servers' code paths.
-          for (const { room } of rooms) await typeAndMeasure(room, 'w', 20, 20)
+          // Warm-up: connections, JIT and the servers' code paths. V8 optimises the readers' and
+          // the server's hot paths some 60-70 keystrokes in; with 20 warm-up keystrokes that
+          // showed as a second of 30-60 ms latencies about 6 s into every server's first round
+          // (bare Hocuspocus's as ours'), which then set everyone's p99.
+          for (const { room } of rooms) await typeAndMeasure(room, 'w', WARM_UP_KEYSTROKES, 20)
           for (const [mode, letters, count, interval] of [
             ['human', 'hijklm', humanKeystrokes, humanIntervalMs],
             ['full-speed', 'fgnopq', fullSpeedKeystrokes, 0],
