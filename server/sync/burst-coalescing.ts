@@ -22,8 +22,8 @@
  * turn. A lone keystroke then reaches the readers before the work that follows it (the change
  * log, the store's hand-off, the hooks' promises): about 90 µs earlier of the ~460 µs from its
  * frame's arrival to the broadcast, measured at human rate, where each step runs on cold caches.
- * Updates from elsewhere (the store, another instance, the y-websocket endpoint) keep the per-turn
- * merge.
+ * Updates that come from no client connection (the store, another instance) keep the per-turn
+ * merge; the y-websocket endpoint's clients are Hocuspocus connections and are treated alike.
  *
  * Hocuspocus has no hook for this: the document's (private) `scheduleFlush` is replaced by the
  * same scheduling with the wait added. If an upgrade renames the internals, nothing is replaced
