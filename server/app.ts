@@ -24,6 +24,7 @@ import type { DocumentStore } from './storage/document-store.ts'
 import { DurableWriter } from './storage/durable-writer.ts'
 import { noEcho } from './sync/no-echo.ts'
 import { burstCoalescing } from './sync/burst-coalescing.ts'
+import { mergedUpdateAcks } from './sync/update-merging.ts'
 import { persistence } from './storage/persistence.ts'
 import { openDocumentStore } from './storage/open-store.ts'
 import { handleReadiness, READY_PATH, storeWriteStatus } from './http/readiness.ts'
@@ -127,6 +128,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       noEcho(),
       // A burst the guards spread over turns is broadcast once, not once per turn.
       burstCoalescing(protection.bursts),
+      // A burst the guards merged into one update is acknowledged once per update the client sent.
+      mergedUpdateAcks(),
       ...apiFeatures.extensions,
     ],
   })

@@ -4,6 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { MESSAGE_TYPES, SYNC_TYPES } from '../shared/frame-inspection.ts'
+import { MESSAGE_TYPE_SYNC_STATUS } from '../shared/protocol.ts'
+import { connectionOfOrigin } from '../server/sync/transaction-origin.ts'
 import { bodyText, connectClient, paragraphText, waitFor, waitForSaved, type TestClient } from './helpers/clients.ts'
 import { providerOpening, rawClient, updateFrame, type RawClient } from './helpers/raw-client.ts'
 import { startTestServer, testToken } from './helpers/server.ts'
@@ -231,5 +233,53 @@ describe('sync', () => {
     }, 'the reader has the burst and the other update')
     expect(burstWhenOtherArrived).not.toBeNull()
     expect(burstWhenOtherArrived!).toBeLessThan(burstText.length)
+  })
+
+  const acknowledgements = (client: RawClient) => client.frames.filter((frame) => frame.type === MESSAGE_TYPE_SYNC_STATUS).length
+
+  it('[SYNC5] keystrokes the server reads together are applied as one update each turn, and every one is acknowledged once', async () => {
+    const { server } = await serverWithSeed('merged')
+    const typist = await openRawEditor(server.url, 'merged', 'Typist')
+    const reader = await openRawEditor(server.url, 'merged', 'Reader')
+    const document = server.hocuspocus.documents.get('merged')!
+    const appliedFromClients: number[] = []
+    document.on('update', (update: Uint8Array, origin: unknown) => {
+      if (connectionOfOrigin(origin)) appliedFromClients.push(Y.decodeUpdate(update).structs.length)
+    })
+    const acknowledgedBefore = acknowledgements(typist.client)
+    const mergedBefore = server.protection.stats.mergedFrames
+
+    // Forty keystrokes, each its own update frame, in one TCP write.
+    const text = paragraphText(typist.ydoc)
+    for (let i = 0; i < 40; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)))
+    typist.client.sendTogether(typist.sent.splice(0).map((update) => updateFrame('merged', update)))
+
+    await waitFor(() => acknowledgements(typist.client) - acknowledgedBefore >= 40, 'forty acknowledgements')
+    expect(bodyText(document)).toBe(bodyText(typist.ydoc))
+    // The guard hands on 16 frames a turn (SEC3): three merged updates, not forty.
+    expect(appliedFromClients.length).toBeLessThanOrEqual(3)
+    expect(server.protection.stats.mergedFrames - mergedBefore).toBe(40)
+    // Merging runs of consecutive characters, Yjs stores them as one item each.
+    expect(appliedFromClients.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(3)
+    // One acknowledgement per frame sent: no fewer ("Saved" would never show), and no more.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(acknowledgements(typist.client) - acknowledgedBefore).toBe(40)
+    await waitFor(() => {
+      for (const frame of updatesTo(reader.client)) Y.applyUpdate(reader.ydoc, frame.update!, 'remote')
+      return bodyText(reader.ydoc) === bodyText(typist.ydoc)
+    }, 'the reader has the keystrokes')
+  })
+
+  it('[SYNC5] a provider typing faster than the server reads is told "saved" once all its keystrokes are', async () => {
+    const { server, seed } = await serverWithSeed('merged-provider')
+    const mergedBefore = server.protection.stats.mergedFrames
+    const text = paragraphText(seed.ydoc)
+    // Sixty transactions in one tick: the provider sends sixty update messages at once.
+    for (let i = 0; i < 60; i++) text.insert(text.length, String.fromCharCode(97 + (i % 26)))
+    expect(seed.provider.unsyncedChanges).toBeGreaterThan(0)
+    await waitForSaved(seed)
+    expect(seed.provider.unsyncedChanges).toBe(0)
+    expect(server.protection.stats.mergedFrames - mergedBefore).toBeGreaterThan(1)
+    expect(bodyText(server.hocuspocus.documents.get('merged-provider')!)).toBe(bodyText(seed.ydoc))
   })
 })

@@ -16,13 +16,17 @@
  * 3. Pre-authentication caps: frames for documents not yet authenticated are what Hocuspocus
  *    queues; their count, bytes and number of documents are bounded (4431), and a connection
  *    with no authenticated document after `authTimeoutMs` is closed (4408).
+ * 4. Merging: consecutive update frames of one authenticated document admitted in the same task
+ *    (one TCP read's worth) are handed on as one merged update (see server/sync/update-merging.ts).
  *
  * The guard learns which documents authenticated by watching Hocuspocus's replies
  * ({@link ChannelGuard.observeOutgoing}, via {@link GuardedSocket}).
  */
 import type { WebSocketLike } from '@hocuspocus/server'
 import { CLOSE_CODES, formatCloseReason, type CloseCode } from '../../shared/close-codes.ts'
-import { AUTH_TYPES, MESSAGE_TYPES, inspectFrame, peekOutgoing, peekOutgoingType } from '../../shared/frame-inspection.ts'
+import { AUTH_TYPES, MESSAGE_TYPES, SYNC_TYPES, inspectFrame, peekOutgoing, peekOutgoingType } from '../../shared/frame-inspection.ts'
+import { MESSAGE_TYPE_SYNC_STATUS } from '../../shared/protocol.ts'
+import { MAX_MERGED_UPDATE_BYTES, mergedUpdateFrame, type AckRepeater } from '../sync/update-merging.ts'
 import type { ChannelProtection, ChannelStats } from './channel-protection.ts'
 import { documentOfAddress } from './continuing-bursts.ts'
 import { Budget } from './rate-limiter.ts'
@@ -79,6 +83,8 @@ export class ChannelGuard {
   private readonly pending = new Map<string, { messages: number; bytes: number }>()
   private pendingMessages = 0
   private pendingBytes = 0
+  /** Admitted update frames of one document not yet handed on: they go as one, at the end of the task. */
+  private run: { address: string; frames: Uint8Array[]; updates: Uint8Array[]; bytes: number } | null = null
 
   /** `clientAddress` is the remote IP (its budget is shared with the address's other connections). */
   constructor(protection: ChannelProtection, clientAddress: string, transport: GuardedTransport) {
@@ -144,6 +150,8 @@ export class ChannelGuard {
   /** Closes the connection with `entry` (e.g. a schema violation found later in the pipeline). */
   refuse(entry: CloseCode, detail: string): void {
     if (this.closed) return
+    // What was admitted before goes on, as it did when every frame was handed on at once.
+    this.handOnRun()
     this.closed = true
     this.queue.length = 0
     this.queuedBytes = 0
@@ -257,9 +265,43 @@ export class ChannelGuard {
       this.refuse(inspected.kind === 'too-large' ? CLOSE_CODES.updateTooLarge : CLOSE_CODES.malformedMessage, inspected.detail)
       return
     }
-    if (!this.authenticated.has(inspected.address) && !this.countPending(inspected.address, frame.byteLength)) return
+    const authenticated = this.authenticated.has(inspected.address)
+    if (!authenticated && !this.countPending(inspected.address, frame.byteLength)) return
     this.documentsThisTurn.add(documentOfAddress(inspected.address))
+    if (authenticated && inspected.type === MESSAGE_TYPES.sync && inspected.syncType === SYNC_TYPES.update) {
+      this.addToRun(inspected.address, frame, inspected.update!)
+      return
+    }
+    // Anything else keeps its place after the updates before it.
+    this.handOnRun()
     this.transport.deliver(frame)
+  }
+
+  /**
+   * Holds an update frame until the end of the task (a microtask: ws emits every frame of a read
+   * in one task), so the read's consecutive updates to one document go on as one.
+   */
+  private addToRun(address: string, frame: Uint8Array, update: Uint8Array): void {
+    if (this.run && (this.run.address !== address || this.run.bytes + update.byteLength > MAX_MERGED_UPDATE_BYTES)) this.handOnRun()
+    if (!this.run) {
+      this.run = { address, frames: [], updates: [], bytes: 0 }
+      queueMicrotask(this.handOnRun)
+    }
+    this.run.frames.push(frame)
+    this.run.updates.push(update)
+    this.run.bytes += update.byteLength
+  }
+
+  private handOnRun = (): void => {
+    const run = this.run
+    if (!run || this.closed) return
+    this.run = null
+    if (run.frames.length === 1) {
+      this.transport.deliver(run.frames[0]!)
+      return
+    }
+    this.stats.mergedFrames += run.frames.length
+    this.transport.deliver(mergedUpdateFrame(run.address, run.updates))
   }
 
   /** Counts a frame for a not-yet-authenticated document; false (and closed) past a cap. */
@@ -297,10 +339,15 @@ export class ChannelGuard {
   }
 }
 
-/** The socket Hocuspocus writes to: shows every outgoing frame to the guard, then passes it on. */
-export class GuardedSocket implements WebSocketLike {
+/**
+ * The socket Hocuspocus writes to: shows every outgoing frame to the guard, then passes it on, and
+ * sends a merged update's acknowledgement once per frame it merged (see update-merging.ts).
+ */
+export class GuardedSocket implements WebSocketLike, AckRepeater {
   private readonly inner: WebSocketLike
   private readonly guard: ChannelGuard
+  /** Copies owed for the next acknowledgement, per message address. */
+  private readonly ackCopies = new Map<string, number>()
 
   constructor(inner: WebSocketLike, guard: ChannelGuard) {
     this.inner = inner
@@ -321,8 +368,26 @@ export class GuardedSocket implements WebSocketLike {
     return this.inner.readyState
   }
 
+  repeatNextAck(address: string, copies: number): void {
+    this.ackCopies.set(address, copies)
+  }
+
+  clearAckRepeat(address: string): void {
+    this.ackCopies.delete(address)
+  }
+
   send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-    if (data instanceof Uint8Array) this.guard.observeOutgoing(data)
+    if (data instanceof Uint8Array) {
+      this.guard.observeOutgoing(data)
+      if (this.ackCopies.size > 0 && peekOutgoingType(data) === MESSAGE_TYPE_SYNC_STATUS) {
+        const address = peekOutgoing(data)?.address
+        const copies = address === undefined ? undefined : this.ackCopies.get(address)
+        if (copies !== undefined) {
+          this.ackCopies.delete(address!)
+          for (let i = 1; i < copies; i++) this.inner.send(data)
+        }
+      }
+    }
     this.inner.send(data)
   }
 

@@ -12,6 +12,8 @@ export interface ChannelStats {
   inspected: number
   /** Times a guard held frames back for lack of rate-limit tokens. */
   throttled: number
+  /** Update frames handed to Hocuspocus merged with others of the same read (see update-merging.ts). */
+  mergedFrames: number
   /** Connections closed by a guard or the content validation, by close reason. */
   refused: Record<string, number>
 }
@@ -42,7 +44,7 @@ export function createChannelProtection(limits: ChannelLimits): ChannelProtectio
     addresses,
     users,
     signedInAddresses,
-    stats: { inspected: 0, throttled: 0, refused: {} },
+    stats: { inspected: 0, throttled: 0, mergedFrames: 0, refused: {} },
     bursts: new ContinuingBursts(),
     stop() {
       addresses.stop()

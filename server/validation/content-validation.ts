@@ -19,7 +19,9 @@ import type { ChannelStats } from '../limits/channel-protection.ts'
 import type { Logger } from '../log.ts'
 import { ConnectionRefused } from '../auth/authentication.ts'
 import { isPlainTyping } from './plain-typing.ts'
-import { ShadowDocument } from './shadow-document.ts'
+import { ShadowDocument, type ContentProblem } from './shadow-document.ts'
+import { mergedUpdatesOf } from '../sync/update-merging.ts'
+import * as Y from 'yjs'
 
 /** Thrown from the hook: Hocuspocus closes the document connection with `code`/`reason`. */
 export class ContentRejected extends ConnectionRefused {}
@@ -54,8 +56,16 @@ export function contentValidation(log: Logger, stats?: ChannelStats): Extension 
         shadow.accepted(update)
         return
       }
-      const problem = shadow.check(update)
+      let problem = shadow.check(update)
       if (!problem) return
+      const merged = mergedUpdatesOf(frame)
+      if (merged) {
+        // The channel guard merged this burst: apply what came before the offending update, as
+        // if the updates had been handed on one by one, and refuse that one.
+        problem = applyValidPrefix(document, connection, shadow, merged)
+        // Each is fine on its own; Hocuspocus applies the merge (now known) and acknowledges it.
+        if (!problem) return
+      }
       const entry = problem.kind === 'malformed' ? CLOSE_CODES.malformedMessage : CLOSE_CODES.invalidContent
       log.warn({ document: document.name, problem: problem.detail }, 'update refused')
       if (stats) stats.refused[entry.reason] = (stats.refused[entry.reason] ?? 0) + 1
@@ -78,6 +88,24 @@ export function contentValidation(log: Logger, stats?: ChannelStats): Extension 
  */
 function isCheckedOrigin(origin: unknown): boolean {
   return typeof origin === 'object' && origin !== null && (origin as { source?: unknown }).source === 'connection'
+}
+
+/**
+ * Applies `updates` in order, each checked as a lone update would be, up to the first refused one;
+ * returns its problem, or `null` when every one is fine. Applied with the origin Hocuspocus gives a
+ * connection's updates, so they are stored, tracked and broadcast like any other.
+ */
+function applyValidPrefix(document: Document, connection: Connection, shadow: ShadowDocument, updates: readonly Uint8Array[]): ContentProblem | null {
+  for (const update of updates) {
+    if (isPlainTyping(document, update)) {
+      shadow.accepted(update)
+    } else {
+      const problem = shadow.check(update)
+      if (problem) return problem
+    }
+    Y.applyUpdate(document, update, { source: 'connection', connection })
+  }
+  return null
 }
 
 /** Tells the client why and closes its socket, so a hostile client cannot keep sending. */

@@ -180,6 +180,55 @@ describe('schema validation', () => {
     }
   })
 
+  it('[SEC8][SYNC5] a refused update among keystrokes the server reads together: those before it are applied, it and those after are not', async () => {
+    const burstDoc = 'validated-burst'
+    const writer = connectClient(server.url, burstDoc, await testToken('Writer'))
+    try {
+      await waitFor(() => writer.provider.synced, 'writer synced')
+      paragraphText(writer.ydoc).insert(0, '>')
+      await waitForSaved(writer)
+      const raw = rawClient(server.url)
+      await raw.opened
+      for (const frame of providerOpening(burstDoc, await testToken('Mallory'))) raw.send(frame)
+      await waitFor(() => raw.frames.some((frame) => frame.authType === AUTH_TYPES.authenticated), 'authenticated')
+      await waitFor(() => raw.frames.some((frame) => frame.update !== undefined && frame.update.byteLength > 2), 'the document')
+      const mallory = new Y.Doc()
+      for (const frame of raw.frames) if (frame.update) Y.applyUpdate(mallory, frame.update)
+      const updates: Uint8Array[] = []
+      mallory.on('update', (update: Uint8Array) => updates.push(update))
+      const text = paragraphText(mallory)
+      for (const character of 'abc') text.insert(text.length, character)
+      mallory.getXmlFragment('default').insert(0, [new Y.XmlElement('script')])
+      for (const character of 'xyz') text.insert(text.length, character)
+      const mergedBefore = server.protection.stats.mergedFrames
+
+      raw.sendTogether(updates.map((update) => updateFrame(burstDoc, update)))
+
+      const closed = await raw.waitClosed()
+      expect(closed.code).toBe(CLOSE_CODES.invalidContent.code)
+      expect(raw.frames.find((frame) => frame.authType === AUTH_TYPES.permissionDenied)?.reason).toMatch(/unknown node type "script"/)
+      // The seven frames were merged (and the merge refused as a whole), then taken apart.
+      expect(server.protection.stats.mergedFrames - mergedBefore).toBe(7)
+      const live = server.hocuspocus.documents.get(burstDoc)!
+      expect(bodyText(live)).toBe('>abc')
+      expect(JSON.stringify(live.getXmlFragment('default').toJSON())).not.toContain('script')
+      // Broadcast and stored like any keystroke.
+      await waitFor(() => bodyText(writer.ydoc) === '>abc', 'the writer receives the valid keystrokes')
+      let storedText = ''
+      for (let attempt = 0; attempt < 100 && storedText !== '>abc'; attempt++) {
+        const stored = await server.store.load(burstDoc)
+        const replica = new Y.Doc()
+        if (stored?.snapshot) Y.applyUpdate(replica, stored.snapshot)
+        for (const update of stored?.updates ?? []) Y.applyUpdate(replica, update)
+        storedText = bodyText(replica)
+        if (storedText !== '>abc') await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(storedText).toBe('>abc')
+    } finally {
+      writer.destroy()
+    }
+  })
+
   it('[SEC8] a provider holding invalid content is told with a fatal refusal the editor shows', async () => {
     const ydoc = new Y.Doc()
     Y.applyUpdate(ydoc, attacks[0]![1])

@@ -34,6 +34,8 @@ export interface RawClient {
   /** Set once the server closed the socket. */
   closed: { code: number; reason: string } | null
   send(frame: Uint8Array): void
+  /** Sends `frames` in one TCP write, so the server reads them together. */
+  sendTogether(frames: readonly Uint8Array[]): void
   /** Resolves when open. */
   opened: Promise<void>
   /** Waits until the socket is closed (throws after `timeoutMs`). */
@@ -51,6 +53,13 @@ export function rawClient(httpUrl: string, options: { url?: string; headers?: Re
     closed: null,
     send: (frame) => {
       if (ws.readyState === WebSocket.OPEN) ws.send(frame)
+    },
+    sendTogether: (frames) => {
+      if (ws.readyState !== WebSocket.OPEN) return
+      const socket = (ws as unknown as { _socket: import('node:net').Socket })._socket
+      socket.cork()
+      for (const frame of frames) ws.send(frame)
+      socket.uncork()
     },
     opened: new Promise((resolve, reject) => {
       ws.once('open', () => resolve())
