@@ -23,8 +23,11 @@ export interface Profile {
     /** Runs per server, alternating between the servers; the figures pool them. */
     rounds: number
   }
-  /** Trace transactions to replay (`null`: all 259,778). */
-  trace: { limit: number | null }
+  /**
+   * Trace transactions to replay (`null`: all 259,778), and replays per server (alternating
+   * between the servers; the table shows the median one, with every round's edits/s).
+   */
+  trace: { limit: number | null; rounds: number }
   memory: { idleConnections: number[]; loadedDocuments: number; documentsForIdle: number; settleMs: number }
   durability: { readers: number; keystrokes: number; intervalMs: number; traceLimit: number | null }
   scaleOut: { readers: number; keystrokes: number; intervalMs: number }
@@ -38,7 +41,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     readerWorkers: 2,
     fanout: { readers: [4], humanKeystrokes: 15, humanIntervalMs: 50, fullSpeedKeystrokes: 40, rounds: 2 },
     manyDocs: { documents: 10, keystrokesPerClient: 8, intervalMs: 100, rounds: 2 },
-    trace: { limit: 2_000 },
+    trace: { limit: 2_000, rounds: 1 },
     memory: { idleConnections: [40], loadedDocuments: 20, documentsForIdle: 4, settleMs: 500 },
     durability: { readers: 2, keystrokes: 15, intervalMs: 50, traceLimit: 1_000 },
     scaleOut: { readers: 2, keystrokes: 10, intervalMs: 50 },
@@ -50,7 +53,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     readerWorkers: 4,
     fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 100, humanIntervalMs: 100, fullSpeedKeystrokes: 300, rounds: 3 },
     manyDocs: { documents: 1000, keystrokesPerClient: 20, intervalMs: 1000, rounds: 2 },
-    trace: { limit: null },
+    trace: { limit: null, rounds: 3 },
     memory: { idleConnections: [1000, 10000], loadedDocuments: 1000, documentsForIdle: 100, settleMs: 3000 },
     durability: { readers: 10, keystrokes: 200, intervalMs: 100, traceLimit: 50_000 },
     scaleOut: { readers: 20, keystrokes: 100, intervalMs: 100 },
@@ -62,7 +65,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     readerWorkers: 4,
     fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 300, humanIntervalMs: 100, fullSpeedKeystrokes: 1000, rounds: 3 },
     manyDocs: { documents: 1000, keystrokesPerClient: 60, intervalMs: 1000, rounds: 2 },
-    trace: { limit: null },
+    trace: { limit: null, rounds: 3 },
     memory: { idleConnections: [1000, 5000, 10000], loadedDocuments: 2000, documentsForIdle: 100, settleMs: 3000 },
     durability: { readers: 10, keystrokes: 500, intervalMs: 100, traceLimit: null },
     scaleOut: { readers: 50, keystrokes: 300, intervalMs: 100 },
