@@ -14,9 +14,9 @@ import { gunzipSync } from 'node:zlib'
 import fs from 'node:fs'
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
 import { WebsocketProvider } from 'y-websocket'
-import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import type { WorkerCommand, WorkerReply, ClientSpec } from '../lib/worker-protocol.ts'
+import { TaskCoalescingWebSocket } from './task-coalescing-websocket.ts'
 import { connectThinReader, type ThinReader } from './thin-reader.ts'
 
 /** Monotonic milliseconds shared by all processes on the machine. */
@@ -42,28 +42,6 @@ const KEEPALIVE_MS = 30_000
 
 // y-websocket's provider adds a process 'exit' listener per instance; thousands are expected here.
 process.setMaxListeners(0)
-
-/**
- * The clients' WebSocket: sends made in one task after the first leave together, in one write,
- * when the task ends, as a browser's network stack coalesces a script's sends while its first write
- * is under way (and as the server writes, SYNC2). A plain `ws` socket makes a system call per
- * message: typing the trace, that was 30% of the typing client's CPU, for every server alike.
- */
-class TaskCoalescingWebSocket extends WebSocket {
-  private corked = false
-
-  override send(data: Parameters<WebSocket['send']>[0], ...rest: unknown[]): void {
-    const socket = (this as unknown as { _socket?: import('node:net').Socket })._socket
-    ;(super.send as (...args: unknown[]) => void)(data, ...rest)
-    if (this.corked || !socket || process.env.BENCH_CLIENT_WRITE_PER_MESSAGE === '1') return
-    this.corked = true
-    socket.cork()
-    process.nextTick(() => {
-      this.corked = false
-      socket.uncork()
-    })
-  }
-}
 
 const clients = new Map<string, BenchClient>()
 /** Readers without a document (thin-reader.ts): they only note arrivals. */
