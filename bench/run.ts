@@ -8,6 +8,7 @@
  *   npm run bench -- --servers ours,y-websocket
  *   npm run bench -- --conditions "quiet machine"   # recorded with the results
  *   npm run bench -- --only fanout --cpu-prof /tmp/prof   # a V8 CPU profile of every instance of ours
+ *   npm run bench -- --only fanout --profile full --readers 100,500   # more samples, fewer sizes
  *
  * Writes bench/results/<date>[-<profile>][-<suites>].json and .md, and SVG plots beside them.
  */
@@ -30,12 +31,17 @@ const { values } = parseArgs({
     conditions: { type: 'string', default: process.env.BENCH_CONDITIONS ?? '' },
     name: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    /** Fan-out reader counts instead of the profile's (e.g. `100,500`). */
+    readers: { type: 'string' },
   },
 })
 if (values['cpu-prof']) process.env.BENCH_CPU_PROF_DIR = path.resolve(values['cpu-prof'])
 
-const profile: Profile | undefined = PROFILES[values.profile as Profile['name']]
-if (!profile) throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(', ')}`)
+const chosen: Profile | undefined = PROFILES[values.profile as Profile['name']]
+if (!chosen) throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(', ')}`)
+const readerCounts = values.readers?.split(',').map(Number)
+if (readerCounts?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--readers takes positive integers, e.g. 100,500')
+const profile: Profile = readerCounts ? { ...chosen, fanout: { ...chosen.fanout, readers: readerCounts } } : chosen
 const servers = values.servers.split(',').map((s) => s.trim()) as ServerKind[]
 for (const server of servers) if (!['ours', 'hocuspocus', 'y-websocket'].includes(server)) throw new Error(`unknown server ${server}`)
 if (!servers.includes('ours')) servers.unshift('ours')
@@ -92,7 +98,7 @@ fs.mkdirSync(values.out, { recursive: true })
 fs.writeFileSync(path.join(values.out, `${base}.json`), `${JSON.stringify(summary, null, 2)}\n`)
 for (const plot of plots) fs.writeFileSync(path.join(values.out, plot.file), plot.svg)
 const header = [
-  `# Benchmarks ${date} (profile ${profile.name})`,
+  `# Benchmarks ${date} (profile ${profile.name}${readerCounts ? `, fan-out readers ${readerCounts.join(", ")}` : ""})`,
   '',
   `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGB} GB RAM, ${machine.platform}, Node ${machine.node}.`,
   `Load: ${machine.conditions}; load average ${machine.loadAverageAtStart.join(' / ')} at start, ${finished.loadAverageAtEnd.join(' / ')} at end.`,
