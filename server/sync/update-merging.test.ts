@@ -9,6 +9,7 @@ import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
 import { MESSAGE_TYPES, SYNC_TYPES } from '../../shared/frame-inspection.ts'
 import { checkUpdateBounds } from '../../shared/update-bounds.ts'
+import { paragraphText } from '../../tests/helpers/clients.ts'
 import { mergedUpdateFrame, mergedUpdatesOf } from './update-merging.ts'
 
 const BOUNDS = { maxUpdateBytes: 1 << 20, maxStructs: 10_000, maxDeleteRanges: 10_000 }
@@ -16,12 +17,9 @@ const BOUNDS = { maxUpdateBytes: 1 << 20, maxStructs: 10_000, maxDeleteRanges: 1
 /** Keystroke updates (insertions and deletions) of one paragraph. */
 function keystrokes(count: number): Uint8Array[] {
   const doc = new Y.Doc()
-  const paragraph = new Y.XmlElement('paragraph')
-  const text = new Y.XmlText()
-  paragraph.insert(0, [text])
-  doc.getXmlFragment('default').insert(0, [paragraph])
   const updates: Uint8Array[] = []
   doc.on('update', (update: Uint8Array) => updates.push(update))
+  const text = paragraphText(doc)
   for (let i = 0; i < count; i++) {
     if (i % 5 === 4) text.delete(0, 1)
     else text.insert(text.length, 'ab')
