@@ -13,9 +13,11 @@ export interface ClientSettings {
   unreachableAfterFailures: number
   /** WebSocket / HTTP fallback selection (timeouts, probing, or a forced `mode`). Default: automatic. */
   transport: Partial<TransportSelectorOptions>
+  /** Documents of at least this many top-level blocks display only those near the viewport [EDIT7]. Default 2,000. */
+  windowedRenderingMinBlocks: number
 }
 
-const DEFAULTS: ClientSettings = { awayAfterMs: 60_000, unreachableAfterFailures: 2, transport: {} }
+const DEFAULTS: ClientSettings = { awayAfterMs: 60_000, unreachableAfterFailures: 2, transport: {}, windowedRenderingMinBlocks: 2_000 }
 
 /** The settings in force: defaults overlaid with `window.collabSettings`. */
 export function clientSettings(): ClientSettings {

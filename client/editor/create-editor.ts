@@ -14,10 +14,12 @@ import { safeHref } from '../../shared/links.ts'
 import { cleanPastedHtml, sanitizeSlice } from '../../shared/paste-rules.ts'
 import { schema } from '../../shared/schema.ts'
 import { buildCursor, buildSelection } from '../presence/cursors.ts'
+import { clientSettings } from '../settings.ts'
 import { editorKeymaps } from './keymap.ts'
 import { linkDialogCommand } from './link-dialog.ts'
 import { taskItemView } from './task-item-view.ts'
 import { toolbarPlugin } from './toolbar.ts'
+import { windowedRendering } from './windowing/windowed-rendering.ts'
 
 /** A mounted editor. */
 export interface Editor {
@@ -51,6 +53,8 @@ export function createEditor(mounts: EditorMounts, fragment: Y.XmlFragment, awar
           local !== clientId && typeof state.user === 'object' && state.user !== null,
       }),
       yUndoPlugin(),
+      // Before the keymaps: in a windowed document it handles Ctrl-Home / Ctrl-End itself.
+      windowedRendering({ minBlocks: clientSettings().windowedRenderingMinBlocks }),
       ...editorKeymaps(openLink),
       inputRules({ rules: markdownInputRules(schema) }),
       toolbarPlugin(mounts.toolbar, openLink),
