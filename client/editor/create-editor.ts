@@ -14,6 +14,7 @@ import { safeHref } from '../../shared/links.ts'
 import { cleanPastedHtml, sanitizeSlice } from '../../shared/paste-rules.ts'
 import { schema } from '../../shared/schema.ts'
 import { buildCursor, buildSelection } from '../presence/cursors.ts'
+import { publishCaretWhenIdle } from '../presence/idle-cursor-publisher.ts'
 import { clientSettings } from '../settings.ts'
 import { editorKeymaps } from './keymap.ts'
 import { linkDialogCommand } from './link-dialog.ts'
@@ -45,13 +46,13 @@ export function createEditor(mounts: EditorMounts, fragment: Y.XmlFragment, awar
     schema,
     plugins: [
       ySyncPlugin(fragment),
-      yCursorPlugin(awareness, {
+      publishCaretWhenIdle(yCursorPlugin(awareness, {
         cursorBuilder: buildCursor,
         selectionBuilder: buildSelection,
         // Awareness is network input: a `user` that is not an object would break rendering.
         awarenessStateFilter: (local: number, clientId: number, state: { user?: unknown }) =>
           local !== clientId && typeof state.user === 'object' && state.user !== null,
-      }),
+      })),
       yUndoPlugin(),
       // Before the keymaps: in a windowed document it handles Ctrl-Home / Ctrl-End itself.
       windowedRendering({ minBlocks: clientSettings().windowedRenderingMinBlocks }),

@@ -6,6 +6,7 @@ import { Plugin, type Command, type EditorState } from 'prosemirror-state'
 import type { EditorView } from 'prosemirror-view'
 import { redoCommand, undoCommand } from 'y-prosemirror'
 import { schema } from '../../shared/schema.ts'
+import { deferToIdle } from './defer-to-idle.ts'
 import {
   blockActive,
   insertHorizontalRule,
@@ -128,29 +129,4 @@ export function toolbarPlugin(bar: HTMLElement, openLinkDialog: Command): Plugin
       return { update, destroy: () => (later.cancel(), bar.replaceChildren()) }
     },
   })
-}
-
-/** Runs `task` once when the page is next idle (at most ~100 ms later), however often scheduled meanwhile. */
-function deferToIdle(task: () => void): { schedule(): void; cancel(): void } {
-  let pending: (() => void) | null = null
-  return {
-    schedule() {
-      if (pending) return
-      const run = () => {
-        pending = null
-        task()
-      }
-      if (typeof requestIdleCallback === 'function') {
-        const handle = requestIdleCallback(run, { timeout: 100 })
-        pending = () => cancelIdleCallback(handle)
-      } else {
-        const handle = setTimeout(run, 0)
-        pending = () => clearTimeout(handle)
-      }
-    },
-    cancel() {
-      pending?.()
-      pending = null
-    },
-  }
 }

@@ -55,6 +55,33 @@ describe('browser: presence', () => {
     await aliceContext.close()
   })
 
+  it('[PRES1][EDIT6] my caret is published when the page is idle, not in the keystroke that moved it', async () => {
+    const doc = await createDocumentAs(harness.server.url, 'Dora', 'Caret when idle')
+    const dora = await openEditor(await harness.browser.newContext(), harness.server.url, doc, 'Dora')
+    await caretIn(dora, 'end')
+    await dora.keyboard.type('one two')
+    const published = await dora.evaluate(async () => {
+      type Cursor = { head: unknown } | null | undefined
+      const { view, provider } = (window as unknown as {
+        collab: {
+          view: { state: { doc: unknown; selection: { constructor: { atStart(doc: unknown): unknown } }; tr: { setSelection(selection: unknown): unknown } }; dispatch(tr: unknown): void }
+          provider: { awareness: { getLocalState(): { cursor?: Cursor } | null } }
+        }
+      }).collab
+      const caret = () => JSON.stringify(provider.awareness.getLocalState()?.cursor?.head ?? null)
+      await new Promise((resolve) => requestIdleCallback(resolve))
+      const before = caret()
+      // The caret to the start of the document, as a keystroke's transaction would move it.
+      view.dispatch(view.state.tr.setSelection(view.state.selection.constructor.atStart(view.state.doc)))
+      const inTheKeystroke = caret()
+      await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 1_000 }))
+      return { before, inTheKeystroke, afterIdle: caret() }
+    })
+    expect(published.before).not.toBe('null')
+    expect(published.inTheKeystroke).toBe(published.before)
+    expect(published.afterIdle).not.toBe(published.before)
+  })
+
   it('[PRES3] an idle user is shown as away to others, and back once they type', async () => {
     const doc = await createDocumentAs(harness.server.url, 'Carol', 'Away')
     const carolContext = await harness.browser.newContext()
