@@ -146,6 +146,30 @@ describe('windowed rendering: which blocks are displayed [EDIT7]', () => {
     expect(state.doc.child(805).textContent).toBe('Paragraph 800')
   })
 
+  it('maps its decorations through a whole-document replacement that edits inside blocks, displayed or not, without rebuilding them', () => {
+    let state = editorState(1_000)
+    state = state.apply(showBlocks(state.tr, { start: 300, end: 340 }))
+    const before = decorated(state)
+    const blocks: Node[] = []
+    state.doc.forEach((child, _offset, index) =>
+      blocks.push(
+        index === 310
+          ? schema.node('heading', { level: 2 }, [schema.text('Paragraph 310, now a longer heading')])
+          : index === 700
+            ? schema.node('paragraph', null, [schema.text('Paragraph 700, typed into by a collaborator out of sight')])
+            : child,
+      ),
+    )
+    const tr = state.tr.replaceWith(0, state.doc.content.size, blocks)
+    const previous = state
+    state = state.apply(tr.setSelection(TextSelection.create(tr.doc, 1)))
+    expectConsistent(state)
+    expect(decorated(state)).toEqual(before)
+    // Mapped: the set is not a new one built from scratch (its spacers are the same widget objects).
+    const spacerOf = (s: EditorState) => (s.plugins[0]!.props.decorations!.call(s.plugins[0]!, s) as DecorationSet).find().find((d) => d.from === d.to && d.from > 0)
+    expect(spacerOf(state)!.spec).toBe(spacerOf(previous)!.spec)
+  })
+
   it('stops windowing when the document shrinks well below the threshold', () => {
     let state = editorState(1_000)
     state = state.apply(state.tr.delete(state.doc.child(0).nodeSize, state.doc.content.size))

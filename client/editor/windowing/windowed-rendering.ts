@@ -14,6 +14,7 @@
 import type { Node } from 'prosemirror-model'
 import { keydownHandler } from 'prosemirror-keymap'
 import { Plugin, PluginKey, Selection, TextSelection, type Command, type EditorState, type Transaction } from 'prosemirror-state'
+import { Mapping, StepMap } from 'prosemirror-transform'
 import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view'
 import { blockAt, containsRange, mergeRanges, sameRanges, type BlockRange, type LaidOutItem } from './block-ranges.ts'
 
@@ -91,8 +92,8 @@ export function windowedRendering(options: WindowedRenderingOptions): Plugin<Win
         const meta = tr.getMeta(windowKey) as ViewMeta | undefined
         if (previous.active && !meta && selectionDisplayed(state, previous.ranges)) {
           if (!tr.docChanged) return previous
-          const typed = afterTyping(previous, tr)
-          if (typed) return typed
+          const edited = afterEditsInside(previous, tr)
+          if (edited) return edited
         }
         return computeWindow(state, previous.active ? previous : null, meta ? meta.view : null, heights, tr)
       },
@@ -196,14 +197,33 @@ function computeWindow(state: EditorState, previous: WindowState | null, view: B
 }
 
 /**
- * The window after an edit inside displayed blocks (typing), or null for any other edit. Same
- * blocks, same heights: the decorations are mapped rather than rebuilt, as building a decoration
- * set visits every top-level block once per decoration (half a millisecond a key at 5,000 blocks).
+ * The window after edits inside blocks (typing, formatting, a collaborator's typing anywhere), or
+ * null for edits that add, remove or split blocks. Same blocks, same heights (a hidden block a
+ * collaborator edits keeps its run's height until the window is next rebuilt): the decorations are
+ * mapped rather than rebuilt, as building a decoration set visits every top-level block once per
+ * decoration (half a millisecond a key at 5,000 blocks). The mapping is derived from the blocks
+ * themselves, not the transaction's: y-prosemirror applies a remote change as a replacement of the
+ * whole document, through which nothing maps, though unchanged blocks keep their node objects.
  */
-function afterTyping(previous: WindowState, tr: Transaction): WindowState | null {
-  if (!sameHiddenBlocks(tr.before, tr.doc, previous.ranges)) return null
-  const decorations = previous.decorations.map(tr.mapping, tr.doc)
-  if (!decorationsFit(decorations, tr.doc, previous.ranges)) return null
+function afterEditsInside(previous: WindowState, tr: Transaction): WindowState | null {
+  const { before, doc } = tr
+  if (before.childCount !== doc.childCount) return null
+  const { ranges } = previous
+  // Each changed block as a replacement of its content, in the old document's positions.
+  const changes: number[] = []
+  let pos = 0
+  for (let index = 0; index < before.childCount; index++) {
+    const old = before.child(index)
+    const now = doc.child(index)
+    if (old !== now) {
+      if (old.isLeaf || now.isLeaf) {
+        if (old.nodeSize !== now.nodeSize) return null
+      } else changes.push(pos + 1, old.content.size, now.content.size)
+    }
+    pos += old.nodeSize
+  }
+  const decorations = previous.decorations.map(new Mapping([new StepMap(changes)]), doc)
+  if (!decorationsFit(decorations, doc, ranges)) return null
   return { ...previous, decorations }
 }
 
