@@ -21,6 +21,7 @@ import fs from 'node:fs'
 import { table } from '../lib/markdown.ts'
 import { startServer } from '../lib/servers.ts'
 import { round, summarize, type Summary } from '../lib/stats.ts'
+import { lineChart } from '../lib/svg.ts'
 import type { Suite } from '../lib/suite.ts'
 import { WorkerPool } from '../lib/workers.ts'
 
@@ -170,7 +171,21 @@ export const browser: Suite = {
       '',
       `Opening the ${Math.max(...sizes).toLocaleString('en-US')}-paragraph document offline (network cut, page reloaded, app shell from the service worker, document from IndexedDB), from navigation start until every paragraph is in the editor: **${offlineOpenMs ?? 'n/a'} ms** (median of 3 reloads).`,
     ]
-    return { data: { keystrokes, rows, controls, offlineOpenMs }, markdown }
+    const plots = (['p50', 'p99'] as const).map((stat) => ({
+      name: `browser-${stat}`,
+      svg: lineChart({
+        title: `Keystroke to paint, ${stat}, Chromium`,
+        xLabel: 'paragraphs in the document',
+        yLabel: `keystroke to paint ${stat}, ms`,
+        logX: true,
+        series: [
+          { name: 'ours', points: rows.filter((r) => !r.remoteTypist).map((r) => [r.paragraphs, r.latency[stat]] as [number, number]) },
+          { name: 'ours, remote typist', points: rows.filter((r) => r.remoteTypist).map((r) => [r.paragraphs, r.latency[stat]] as [number, number]) },
+          { name: 'plain contenteditable (control)', points: controls.map((r) => [r.paragraphs, r.latency[stat]] as [number, number]) },
+        ],
+      }),
+    }))
+    return { data: { keystrokes, rows, controls, offlineOpenMs }, markdown, plots }
   },
 }
 
