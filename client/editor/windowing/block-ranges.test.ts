@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { blockAt, containsRange, mergeRanges, sameRanges, type LaidOutItem } from './block-ranges.ts'
+import { blockAt, containsRange, mergeRanges, rangesInclude, sameRanges, type LaidOutItem } from './block-ranges.ts'
 
 describe('windowed rendering: block arithmetic [EDIT7]', () => {
   // Blocks 0-99 hidden behind a 4,000 px spacer, 100-102 displayed at 40 px each, 103-999 behind a spacer.
@@ -47,5 +47,8 @@ describe('windowed rendering: block arithmetic [EDIT7]', () => {
     expect(sameRanges([{ start: 1, end: 2 }], [{ start: 1, end: 2 }])).toBe(true)
     expect(sameRanges([{ start: 1, end: 2 }], [{ start: 1, end: 3 }])).toBe(false)
     expect(sameRanges([], [{ start: 1, end: 2 }])).toBe(false)
+    expect(rangesInclude([{ start: 1, end: 3 }, { start: 7, end: 8 }], 2)).toBe(true)
+    expect(rangesInclude([{ start: 1, end: 3 }, { start: 7, end: 8 }], 3)).toBe(false)
+    expect(rangesInclude([{ start: 1, end: 3 }, { start: 7, end: 8 }], 7)).toBe(true)
   })
 })

@@ -47,6 +47,11 @@ export function mergeRanges(ranges: readonly BlockRange[], count: number): Block
   return merged
 }
 
+/** Whether one of `ranges` holds block `index`. */
+export function rangesInclude(ranges: readonly BlockRange[], index: number): boolean {
+  return ranges.some((range) => range.start <= index && index < range.end)
+}
+
 /** Whether `inner` lies within `outer`. */
 export function containsRange(outer: BlockRange, inner: BlockRange): boolean {
   return outer.start <= inner.start && inner.end <= outer.end

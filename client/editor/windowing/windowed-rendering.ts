@@ -16,7 +16,7 @@ import { keydownHandler } from 'prosemirror-keymap'
 import { Plugin, PluginKey, Selection, TextSelection, type Command, type EditorState, type Transaction } from 'prosemirror-state'
 import { Mapping, StepMap } from 'prosemirror-transform'
 import { Decoration, DecorationSet, type EditorView } from 'prosemirror-view'
-import { blockAt, containsRange, mergeRanges, sameRanges, type BlockRange, type LaidOutItem } from './block-ranges.ts'
+import { blockAt, containsRange, mergeRanges, rangesInclude, sameRanges, type BlockRange, type LaidOutItem } from './block-ranges.ts'
 
 /** Marks a displayed block; the stylesheet hides the other top-level blocks of a windowed editor. */
 export const RENDERED_ATTRIBUTE = 'data-rendered'
@@ -109,8 +109,8 @@ export function windowedRendering(options: WindowedRenderingOptions): Plugin<Win
 
 /** What is displayed of `state`'s document: whether it is windowed, and which blocks (for tests and tools). */
 export function displayedBlocks(state: EditorState): { windowed: boolean; ranges: readonly BlockRange[] } {
-  const window = windowKey.getState(state)
-  return { windowed: window?.active ?? false, ranges: window?.ranges ?? [] }
+  const current = windowKey.getState(state)
+  return { windowed: current?.active ?? false, ranges: current?.ranges ?? [] }
 }
 
 /** Asks for the viewport's blocks to be `view` (what the view does on scroll). */
@@ -134,8 +134,7 @@ function followEdit(view: BlockRange, tr: Transaction): BlockRange {
 /** Whether the blocks holding the selection's ends are displayed. */
 function selectionDisplayed(state: EditorState, ranges: readonly BlockRange[]): boolean {
   const { anchor, head } = selectionBlocks(state)
-  const displayed = (index: number) => ranges.some((range) => range.start <= index && index < range.end)
-  return displayed(anchor) && displayed(head)
+  return rangesInclude(ranges, anchor) && rangesInclude(ranges, head)
 }
 
 function selectionBlocks(state: EditorState): { anchor: number; head: number } {
@@ -168,30 +167,24 @@ function computeWindow(state: EditorState, previous: WindowState | null, view: B
   const gapHeights: number[] = []
   let gapStart = -1
   let gapHeight = 0
-  let rangeIndex = 0
-  let pos = 0
   const closeGap = () => {
     const height = reuseGaps ? previous!.gapHeights[gapHeights.length]! : Math.round(gapHeight)
     gapHeights.push(height)
     decorations.push(spacer(gapStart, height))
     gapStart = -1
   }
-  for (let index = 0; index < count; index++) {
-    const child = doc.child(index)
-    while (rangeIndex < ranges.length && ranges[rangeIndex]!.end <= index) rangeIndex++
-    const range = ranges[rangeIndex]
-    if (range && range.start <= index) {
+  eachBlock(doc, ranges, (child, pos, displayed) => {
+    if (displayed) {
       if (gapStart >= 0) closeGap()
       decorations.push(Decoration.node(pos, pos + child.nodeSize, { [RENDERED_ATTRIBUTE]: '' }))
-    } else {
-      if (gapStart < 0) {
-        gapStart = pos
-        gapHeight = 0
-      }
-      if (!reuseGaps) gapHeight += heights.of(child)
+      return
     }
-    pos += child.nodeSize
-  }
+    if (gapStart < 0) {
+      gapStart = pos
+      gapHeight = 0
+    }
+    if (!reuseGaps) gapHeight += heights.of(child)
+  })
   if (gapStart >= 0) closeGap()
   return { active: true, view, ranges, gapHeights, decorations: DecorationSet.create(doc, decorations) }
 }
@@ -236,32 +229,37 @@ function decorationsFit(decorations: DecorationSet, doc: Node, ranges: readonly 
     const decoration = found[next++]
     return decoration !== undefined && decoration.from === from && decoration.to === to
   }
-  let rangeIndex = 0
   let inGap = false
-  let pos = 0
-  for (let index = 0; index < doc.childCount; index++) {
-    const size = doc.child(index).nodeSize
-    while (rangeIndex < ranges.length && ranges[rangeIndex]!.end <= index) rangeIndex++
-    const range = ranges[rangeIndex]
-    if (range && range.start <= index) {
-      if (!expect(pos, pos + size)) return false
+  const fit = eachBlock(doc, ranges, (child, pos, displayed) => {
+    if (displayed) {
       inGap = false
-    } else if (!inGap) {
-      if (!expect(pos, pos)) return false
-      inGap = true
+      return expect(pos, pos + child.nodeSize)
     }
-    pos += size
-  }
-  return next === found.length
+    if (inGap) return true
+    inGap = true
+    return expect(pos, pos)
+  })
+  return fit && next === found.length
 }
 
 /** Whether every block outside `ranges` is the same node in `before` and `after`. */
 function sameHiddenBlocks(before: Node, after: Node, ranges: readonly BlockRange[]): boolean {
-  if (before.childCount !== after.childCount) return false
-  let index = 0
-  for (const range of [...ranges, { start: after.childCount, end: after.childCount }]) {
-    for (; index < range.start; index++) if (before.child(index) !== after.child(index)) return false
-    index = range.end
+  return before.childCount === after.childCount && eachBlock(after, ranges, (child, _pos, displayed, index) => displayed || before.child(index) === child)
+}
+
+/**
+ * Calls `visit` with each top-level block of `doc`, its position and whether `ranges` display it,
+ * until `visit` returns false; whether it never did.
+ */
+function eachBlock(doc: Node, ranges: readonly BlockRange[], visit: (block: Node, pos: number, displayed: boolean, index: number) => boolean | void): boolean {
+  let rangeIndex = 0
+  let pos = 0
+  for (let index = 0; index < doc.childCount; index++) {
+    const block = doc.child(index)
+    while (rangeIndex < ranges.length && ranges[rangeIndex]!.end <= index) rangeIndex++
+    const range = ranges[rangeIndex]
+    if (visit(block, pos, range !== undefined && range.start <= index, index) === false) return false
+    pos += block.nodeSize
   }
   return true
 }
@@ -365,7 +363,7 @@ class WindowFollower {
     if (!items) return
     const doc = this.view.state.doc
     // Spacers are estimates; displayed blocks are measured.
-    this.heights.record(items.filter((item) => item.blocks.end - item.blocks.start === 1 && isDisplayed(state, item.blocks.start)).map((item) => [doc.child(item.blocks.start), item.bottom - item.top] as const))
+    this.heights.record(items.filter((item) => item.displayed).map((item) => [doc.child(item.blocks.start), item.bottom - item.top] as const))
     const screen = window.innerHeight
     const needed = { start: blockAt(items, -screen / 2), end: blockAt(items, screen * 1.5) + 1 }
     const wanted = { start: blockAt(items, -screen), end: blockAt(items, screen * 2) + 1 }
@@ -391,25 +389,21 @@ class WindowFollower {
   }
 
   /** The editor's displayed blocks and spacers, in order, with where they are on screen (viewport coordinates). */
-  private layOut(state: WindowState): LaidOutItem[] | null {
+  private layOut(state: WindowState): (LaidOutItem & { displayed: boolean })[] | null {
     const count = this.view.state.doc.childCount
-    const segments: BlockRange[] = []
+    const segments: { blocks: BlockRange; displayed: boolean }[] = []
     let next = 0
     for (const range of state.ranges) {
-      if (range.start > next) segments.push({ start: next, end: range.start })
-      for (let index = range.start; index < range.end; index++) segments.push({ start: index, end: index + 1 })
+      if (range.start > next) segments.push({ blocks: { start: next, end: range.start }, displayed: false })
+      for (let index = range.start; index < range.end; index++) segments.push({ blocks: { start: index, end: index + 1 }, displayed: true })
       next = range.end
     }
-    if (next < count) segments.push({ start: next, end: count })
+    if (next < count) segments.push({ blocks: { start: next, end: count }, displayed: false })
     const elements = this.view.dom.querySelectorAll(`:scope > [${RENDERED_ATTRIBUTE}], :scope > .${SPACER_CLASS}`)
     // Between the state and the DOM (a transaction not drawn yet): try again on the next frame.
     if (elements.length !== segments.length) return null
     const tops = Array.from(elements, (element) => element.getBoundingClientRect().top)
     const end = this.view.dom.getBoundingClientRect().bottom
-    return segments.map((blocks, i) => ({ blocks, top: tops[i]!, bottom: tops[i + 1] ?? end }))
+    return segments.map((segment, i) => ({ ...segment, top: tops[i]!, bottom: tops[i + 1] ?? end }))
   }
-}
-
-function isDisplayed(state: WindowState, index: number): boolean {
-  return state.ranges.some((range) => range.start <= index && index < range.end)
 }
