@@ -21,7 +21,7 @@ import { blockAt, containsRange, mergeRanges, rangesInclude, sameRanges, type Bl
 /** Marks a displayed block; the stylesheet hides the other top-level blocks of a windowed editor. */
 export const RENDERED_ATTRIBUTE = 'data-rendered'
 /** The editor's class while windowed. */
-export const WINDOWED_CLASS = 'is-windowed'
+const WINDOWED_CLASS = 'is-windowed'
 const SPACER_CLASS = 'pm-window-spacer'
 
 export interface WindowedRenderingOptions {
