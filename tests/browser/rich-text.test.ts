@@ -87,9 +87,20 @@ describe('browser: rich text', () => {
     const { alice, bob } = await pair('Link form')
     await caretIn(alice, 'end')
     await alice.keyboard.type('read the docs')
-    await alice.keyboard.press('Shift+Control+ArrowLeft')
-    // ProseMirror picks the selection up from the DOM's selectionchange event.
-    await alice.waitForFunction(() => (window as unknown as { collab: { view: { state: { selection: { empty: boolean } } } } }).collab.view.state.selection.empty === false)
+    // ProseMirror picks the selection up from the DOM's selectionchange event. On a loaded machine
+    // the word-select can land before ProseMirror has read the typing and be redrawn away: the
+    // text must be in the editor's state first, and the key is pressed again if it was lost.
+    type Collab = { collab: { view: { state: { selection: { empty: boolean }; doc: { textContent: string } } } } }
+    await alice.waitForFunction(() => (window as unknown as Collab).collab.view.state.doc.textContent.includes('read the docs'))
+    for (let attempt = 1; ; attempt++) {
+      await alice.keyboard.press('Shift+Control+ArrowLeft')
+      const selected = await alice
+        .waitForFunction(() => (window as unknown as Collab).collab.view.state.selection.empty === false, undefined, { timeout: 5_000 })
+        .then(() => true, () => false)
+      if (selected) break
+      if (attempt === 3) throw new Error('Shift+Control+ArrowLeft selected nothing, three times')
+      await alice.keyboard.press('End')
+    }
     await alice.keyboard.press('Control+k')
     await alice.fill('.link-dialog input', 'javascript:alert(1)')
     await alice.keyboard.press('Enter')
