@@ -26,25 +26,52 @@ async function serverText(serverUrl: string, doc: string, user: string): Promise
   return (await response.text()).trim()
 }
 
-/** The collaboration WebSockets `page` opens from now on, with the frames each sent and how each closed. */
-function watchCollabSockets(page: Page): { sockets: { socket: WebSocket; framesSent: number }[] } {
-  const watched: { sockets: { socket: WebSocket; framesSent: number }[] } = { sockets: [] }
-  page.on('websocket', (socket) => {
-    if (!new URL(socket.url()).pathname.startsWith(COLLAB_PATH)) return
-    const entry = { socket, framesSent: 0 }
-    socket.on('framesent', () => (entry.framesSent += 1))
-    watched.sockets.push(entry)
-  })
-  return watched
+interface WatchedSocket {
+  socket: WebSocket
+  framesSent: number
+  framesReceived: number
 }
 
-/** Close codes the page's provider socket sees from now on (-1: closed without a close event). */
+/**
+ * The collaboration WebSockets `page` opens from now on that reach the server (receive a frame),
+ * with the frames each sent. An attempt the provider's own backoff started just before the path
+ * came back, reset by the proxy, never reaches the server and is not a connection.
+ */
+function watchCollabSockets(page: Page): { readonly sockets: WatchedSocket[] } {
+  const all: WatchedSocket[] = []
+  page.on('websocket', (socket) => {
+    if (!new URL(socket.url()).pathname.startsWith(COLLAB_PATH)) return
+    const entry = { socket, framesSent: 0, framesReceived: 0 }
+    socket.on('framesent', () => (entry.framesSent += 1))
+    socket.on('framereceived', () => (entry.framesReceived += 1))
+    all.push(entry)
+  })
+  return {
+    get sockets() {
+      return all.filter((entry) => entry.framesReceived > 0)
+    },
+  }
+}
+
+/**
+ * Close codes of the page's provider sockets that opened, from now on (-1: closed without a code).
+ * An attempt refused by the still-cut path closes (1006) without ever opening; that is the outage,
+ * not the server closing a connection.
+ */
 async function recordCloseCodes(page: Page): Promise<() => Promise<number[]>> {
   await page.evaluate(() => {
-    type Socket = { on(event: 'close', listener: (payload: { event?: { code?: number } }) => void): void }
+    type Socket = {
+      on(event: 'open', listener: () => void): void
+      on(event: 'close', listener: (payload: { event?: { code?: number } }) => void): void
+    }
     const target = window as unknown as { collab: { socket: Socket }; closeCodes: number[] }
     target.closeCodes = []
-    target.collab.socket.on('close', ({ event }) => target.closeCodes.push(event?.code ?? -1))
+    let open = false
+    target.collab.socket.on('open', () => (open = true))
+    target.collab.socket.on('close', ({ event }) => {
+      if (open) target.closeCodes.push(event?.code ?? -1)
+      open = false
+    })
   })
   return () => page.evaluate(() => (window as unknown as { closeCodes: number[] }).closeCodes)
 }
