@@ -30,6 +30,8 @@ import { openDocumentStore } from './storage/open-store.ts'
 import { handleReadiness, READY_PATH, storeWriteStatus } from './http/readiness.ts'
 import { redisScaleOut } from './scale/redis-scale-out.ts'
 import { createWebSocketEndpoint } from './sync/websocket-endpoint.ts'
+import { FanoutThread } from './sync/fanout-thread.ts'
+import { useFanoutThread } from './sync/shared-frame-socket.ts'
 import { createYWebsocketEndpoint } from './interop/y-websocket-endpoint.ts'
 import { createChannelProtection, type ChannelProtection } from './limits/channel-protection.ts'
 import { userBudgets } from './limits/user-budgets.ts'
@@ -71,6 +73,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     })
   }
   const writer = new DurableWriter(store, log, { minCommitIntervalMs: config.storeCommitIntervalMs })
+  const fanoutThread = config.fanoutThread ? new FanoutThread() : null
+  const releaseFanoutThread = useFanoutThread(fanoutThread)
   // Accounts, roles and history share one database (SQLite by default, PostgreSQL when configured).
   const database = openFeatureDatabase(config.dataDir, config.historyDatabaseUrl)
   // Revocations reach every instance's connections (over Redis when scaled out).
@@ -252,6 +256,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       httpFallback.terminateAll()
       httpServer.closeAllConnections()
       protection.stop()
+      releaseFanoutThread()
+      await fanoutThread?.stop()
       await store.close()
     })())
 

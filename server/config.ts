@@ -2,6 +2,7 @@
  * Server configuration, read once from the environment and validated, so a typo fails at start
  * with a sentence instead of misbehaving later.
  */
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseAllowedOrigins } from './http/origin-policy.ts'
@@ -90,6 +91,8 @@ export interface ServerConfig {
    * acknowledgements as soon as the change is in memory, so "saved" no longer means on disk.
    */
   durableAck: boolean
+  /** Write broadcasts to many readers on two threads (fanout-thread.ts); default: when there are two cores or more. */
+  fanoutThread: boolean
 }
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -132,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storeCommitIntervalMs: readInteger(env, 'STORE_COMMIT_INTERVAL_MS', 3, 0, 1_000),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 100, 3_600_000),
     durableAck: readBoolean(env, 'DURABLE_ACK', true),
+    fanoutThread: readBoolean(env, 'FANOUT_THREAD', os.availableParallelism() > 1),
   }
 }
 

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { MESSAGE_TYPES, SYNC_TYPES } from '../shared/frame-inspection.ts'
 import { MESSAGE_TYPE_SYNC_STATUS } from '../shared/protocol.ts'
+import { sharedFrameStats } from '../server/sync/shared-frame-socket.ts'
 import { connectionOfOrigin } from '../server/sync/transaction-origin.ts'
 import { bodyText, connectClient, paragraphText, waitFor, waitForSaved, type TestClient } from './helpers/clients.ts'
 import { providerOpening, rawClient, updateFrame, type RawClient } from './helpers/raw-client.ts'
@@ -56,6 +57,27 @@ describe('sync', () => {
     throw new Error(`timed out waiting for ${what}`)
   }
   const updatesTo = (client: RawClient) => client.frames.filter((frame) => frame.syncType === SYNC_TYPES.update)
+
+  it('[SYNC2] typing reaches 40 readers with the broadcast shared between two threads; every reader ends with the text', async () => {
+    const server = await startTestServer({ FANOUT_THREAD: 'true' })
+    cleanups.push(() => server.close())
+    const readerToken = await testToken('Reader')
+    const readers = Array.from({ length: 40 }, () => connectClient(server.url, 'fanout-thread', readerToken))
+    for (const reader of readers) cleanups.push(() => reader.destroy())
+    const writer = connectClient(server.url, 'fanout-thread', await testToken('Writer'))
+    cleanups.push(() => writer.destroy())
+    await waitFor(() => [writer, ...readers].every((client) => client.provider.synced), 'every client to sync')
+    const before = sharedFrameStats.threaded
+    const text = paragraphText(writer.ydoc)
+    for (const letter of 'written on two threads') {
+      text.insert(text.length, letter)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    await waitFor(() => readers.every((reader) => bodyText(reader.ydoc) === 'written on two threads'), 'every reader to have the text')
+    // The thread wrote to some of the 40 readers (the main thread takes the rest, however soon the thread wakes).
+    expect(sharedFrameStats.threaded - before).toBeGreaterThan(0)
+    await waitForSaved(writer)
+  })
 
   it('[SYNC1] two clients typing at once into one paragraph converge on the same text', async () => {
     const server = await startTestServer()

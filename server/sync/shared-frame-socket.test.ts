@@ -3,10 +3,11 @@
  * order, whether the frame was shared, too big to share, or compression forced `ws.send`.
  */
 import type { AddressInfo, Socket } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { waitFor } from '../../tests/helpers/clients.ts'
-import { SHARED_FRAME_MAX_BYTES, SharedFrameSocket, sharedFrameStats } from './shared-frame-socket.ts'
+import { FanoutThread } from './fanout-thread.ts'
+import { SHARED_FRAME_MAX_BYTES, SharedFrameSocket, sharedFrameStats, useFanoutThread } from './shared-frame-socket.ts'
 
 interface Pair {
   server: SharedFrameSocket
@@ -112,7 +113,7 @@ describe('shared-frame broadcast', () => {
     expect(sharedFrameStats.fallback - before.fallback).toBe(plain.pairs.length + compressed.pairs.length * sent.length)
   })
 
-  it('[SYNC2] messages to one reader within a tick leave in one write after the first; the next tick writes at once again', async () => {
+  it('[SYNC2] messages to one reader within a tick leave in one write after the first; a lone message later leaves alone at the end of its tick', async () => {
     const { pairs, close } = await connect(1)
     cleanups.push(close)
     const pair = pairs[0]!
@@ -132,10 +133,84 @@ describe('shared-frame broadcast', () => {
     expect(writes).toEqual(['write', `writev of ${4 + 2 + 5}`]) // 4 shared frames, ws's header and payload, 5 more
     await waitFor(() => pair.received.length === sent.length, 'the reader to receive the burst')
     expect(pair.received.map((data) => Buffer.from(data).toString('hex'))).toEqual(sent.map((message) => Buffer.from(message).toString('hex')))
-    // A lone message in a later tick is written at once, not held.
+    // A lone message in a later tick waits only for the end of that tick (to join a broadcast), then leaves alone.
     await new Promise((resolve) => setImmediate(resolve))
     pair.server.send(burst[0]!)
+    expect(writes).toHaveLength(2)
+    await new Promise((resolve) => process.nextTick(resolve))
     expect(writes.at(-1)).toBe('write')
     expect(writes).toHaveLength(3)
+  })
+
+  describe('with the fan-out thread', () => {
+    let thread: FanoutThread
+    let release: () => void
+    beforeAll(async () => {
+      thread = new FanoutThread()
+      release = useFanoutThread(thread, 4)
+      await waitFor(() => thread.canTake(1), 'the fan-out thread to start')
+    })
+    afterAll(async () => {
+      release()
+      await thread.stop()
+    })
+
+    it('[SYNC2] broadcasts split between two threads reach every reader intact and in order, mixed with messages to single readers', async () => {
+      const { pairs, close } = await connect(40)
+      cleanups.push(close)
+      const expected: Uint8Array[][] = pairs.map(() => [])
+      const before = { ...sharedFrameStats }
+      const broadcasts = messages(30)
+      const singles = messages(30, 25).map((message) => message.map((byte) => byte ^ 0x5a))
+      for (const [tick, message] of broadcasts.entries()) {
+        // Some ticks also send a reader its own message before or after the broadcast (an
+        // acknowledgement, a sync reply): it must stay in order with the shared frame.
+        const single = tick % 3 === 0 ? singles[tick]! : null
+        const target = tick % pairs.length
+        if (single && tick % 2 === 0) (pairs[target]!.server.send(single), expected[target]!.push(single))
+        for (const [index, pair] of pairs.entries()) (pair.server.send(message), expected[index]!.push(message))
+        if (single && tick % 2 === 1) (pairs[target]!.server.send(single), expected[target]!.push(single))
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      await waitFor(() => pairs.every((pair, index) => pair.received.length === expected[index]!.length), 'every reader to receive everything')
+      for (const [index, pair] of pairs.entries()) {
+        expect(pair.received.map((data) => Buffer.from(data).toString('hex'))).toEqual(expected[index]!.map((message) => Buffer.from(message).toString('hex')))
+      }
+      // The thread wrote to some of the readers (the main thread takes the rest, however soon the thread wakes).
+      expect(sharedFrameStats.threaded - before.threaded).toBeGreaterThan(0)
+    })
+
+    it('[SYNC2] a reader that stops reading: writes the kernel refuses the thread are finished through the stream, in order', async () => {
+      const { pairs, close } = await connect(8)
+      cleanups.push(close)
+      // The first reader is the thread's first to take (the main thread starts from the last); it
+      // stops reading, so its socket buffers fill up.
+      const stalled = pairs[0]!
+      const clientSocket = (stalled.client as unknown as { _socket: Socket })._socket
+      clientSocket.pause()
+      const before = { ...sharedFrameStats }
+      const big = messages(240, SHARED_FRAME_MAX_BYTES - 64)
+      // A main thread slow to take sockets back (2 ms each time), so that however late the thread
+      // wakes on a busy machine, it writes to the stalled reader.
+      const takeBack = thread.take.bind(thread)
+      const clock = new Int32Array(new SharedArrayBuffer(4))
+      thread.take = () => (Atomics.wait(clock, 0, 0, 2), takeBack())
+      try {
+        for (const message of big) {
+          for (const pair of pairs) pair.server.send(message)
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+      } finally {
+        thread.take = takeBack
+      }
+      expect(sharedFrameStats.threadUnfinished - before.threadUnfinished).toBeGreaterThan(0)
+      await waitFor(() => pairs.slice(1).every((pair) => pair.received.length === big.length), 'the reading readers to receive everything')
+      clientSocket.resume()
+      await waitFor(() => stalled.received.length === big.length, 'the stalled reader to catch up', 30_000)
+      for (const pair of pairs) {
+        expect(pair.received.length).toBe(big.length)
+        for (const [i, data] of pair.received.entries()) expect(Buffer.compare(data, Buffer.from(big[i]!))).toBe(0)
+      }
+    })
   })
 })

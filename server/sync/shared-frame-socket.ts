@@ -7,10 +7,13 @@
  * message it framed (header and payload in one buffer, built with `ws`'s own `Sender.frame`) and
  * writes that same buffer to every reader's TCP socket: one buffer, one write per reader.
  *
- * Several messages to one reader within one tick (a fast typist's burst, the acknowledgements of a
- * commit) are corked into one `writev`: the first is written at once, as before, and the ones
- * after it are buffered until the tick's work is done (`process.nextTick`), instead of one system
- * call each. Loopback writes were 13% of the server's CPU replaying a trace.
+ * A reader's first message in a tick is written when the tick's work is done (`process.nextTick`),
+ * together with every other reader's: a broadcast to many readers is then split with the fan-out
+ * thread (fanout-thread.ts), which writes part of the sockets on another core while the main thread
+ * writes the rest. Several messages to one reader within one tick (a fast typist's burst, the
+ * acknowledgements of a commit) are corked into one `writev`: the first is written as soon as the
+ * second arrives, and the ones after it are buffered until the end of the tick, instead of one
+ * system call each. Loopback writes were 13% of the server's CPU replaying a trace.
  *
  * The frame bytes are exactly what `ws` would send (unmasked, binary, FIN, no compression), and
  * they go to the same TCP socket `ws` writes its control frames to, in call order. Whenever the
@@ -22,6 +25,8 @@ import type { Socket } from 'node:net'
 import * as wsModule from 'ws'
 import { WebSocket } from 'ws'
 import type { AckTransport } from './durable-ack-socket.ts'
+import { FANOUT_CAPACITY, NOT_WRITTEN, WRITING } from './fanout-thread-layout.ts'
+import type { FanoutThread } from './fanout-thread.ts'
 
 /** `ws`'s public frame builder, `Sender.frame` (exported by ws 8; @types/ws does not declare it). */
 const Sender = (wsModule as unknown as { Sender: { frame(data: Buffer, options: FrameOptions): Buffer[] } }).Sender
@@ -54,8 +59,24 @@ const SENDER_IDLE = 0
 let lastMessage: Uint8Array | null = null
 let lastFrame: Buffer | null = null
 
-/** How many messages were framed and how many sends reused a frame (for tests and profiling). */
-export const sharedFrameStats = { framed: 0, reused: 0, fallback: 0 }
+/** How many messages were framed, how many sends reused a frame, how many went to the fan-out thread (for tests and profiling). */
+export const sharedFrameStats = { framed: 0, reused: 0, fallback: 0, threaded: 0, threadUnfinished: 0 }
+
+/** The fan-out thread, once {@link useFanoutThread} set one, and the least readers of one frame worth handing it. */
+let fanout: { thread: FanoutThread; minReaders: number } | null = null
+
+/**
+ * Shares every broadcast to at least `minReaders` sockets with `thread` (`null`: the main thread
+ * writes everything). Below that, waking the thread costs about what it would save.
+ */
+export function useFanoutThread(thread: FanoutThread | null, minReaders = 32): () => void {
+  const chosen = thread ? { thread, minReaders: Math.max(2, minReaders) } : null
+  fanout = chosen
+  // Another server in this process may have chosen its own since.
+  return () => {
+    if (fanout === chosen) fanout = null
+  }
+}
 
 /** `message` as one complete WebSocket frame, built once per distinct message. */
 export function frameOnce(message: Uint8Array): Buffer {
@@ -86,7 +107,64 @@ function endAllTicks(): void {
   // A socket ended here may be written to again by later work in this same flush: it then
   // schedules a new round, so take the list first.
   const sockets = writtenThisTick.splice(0)
+  writeWaitingFrames(sockets)
   for (const socket of sockets) socket.endTick()
+}
+
+/** Writes every socket's waiting first frame of the tick; a frame bound for many sockets, on two threads. */
+function writeWaitingFrames(sockets: readonly SharedFrameSocket[]): void {
+  const byFrame = new Map<Buffer, Socket[]>()
+  for (const socket of sockets) {
+    const waiting = socket.takeWaitingFrame()
+    if (waiting === null) continue
+    const readers = byFrame.get(waiting.frame)
+    if (readers) readers.push(waiting.tcp)
+    else byFrame.set(waiting.frame, [waiting.tcp])
+  }
+  for (const [frame, readers] of byFrame) {
+    if (fanout !== null && readers.length >= fanout.minReaders && fanout.thread.canTake(frame.length)) writeOnTwoThreads(fanout.thread, frame, readers)
+    else for (const tcp of readers) tcp.write(frame)
+  }
+}
+
+/**
+ * Lends `thread` the readers with nothing queued in their streams or in libuv (so the frame goes
+ * first) and takes them back from the far end until the two meet; the others it writes itself.
+ */
+function writeOnTwoThreads(thread: FanoutThread, frame: Buffer, readers: readonly Socket[]): void {
+  const lent: { tcp: Socket; fd: number }[] = []
+  const kept: Socket[] = []
+  for (const tcp of readers) {
+    const handle = (tcp as unknown as { _handle?: { fd?: number; writeQueueSize?: number } | null })._handle
+    const fd = handle?.fd
+    if (lent.length === FANOUT_CAPACITY || typeof fd !== 'number' || fd < 0 || handle!.writeQueueSize !== 0 || tcp.writableLength !== 0) kept.push(tcp)
+    else lent.push({ tcp, fd })
+  }
+  if (lent.length > 0) {
+    thread.start(
+      frame,
+      lent.map(({ fd }) => fd),
+    )
+  }
+  for (const tcp of kept) tcp.write(frame)
+  if (lent.length === 0) return
+  for (let i = thread.take(); i !== -1; i = thread.take()) lent[i]!.tcp.write(frame)
+  const written = thread.finish()
+  for (const [i, { tcp }] of lent.entries()) {
+    if (written[i] === NOT_WRITTEN) continue
+    sharedFrameStats.threaded++
+    finishLentWrite(tcp, frame, written[i]!)
+  }
+}
+
+/** Completes what the thread did for one socket: the rest of a partial write, or all of a failed one, through the stream. */
+function finishLentWrite(tcp: Socket, frame: Buffer, written: number): void {
+  if (written === frame.length) return
+  sharedFrameStats.threadUnfinished++
+  // The thread stalled mid-write (never seen): the socket's stream may hold part of a frame.
+  if (written === WRITING) return void tcp.destroy()
+  // Short write, EAGAIN, or an error the stream reports for itself (EPIPE, ECONNRESET).
+  tcp.write(written > 0 ? frame.subarray(written) : frame)
 }
 
 /** An {@link AckTransport} over a `ws` server-side WebSocket that shares frames between readers. */
@@ -98,6 +176,8 @@ export class SharedFrameSocket implements AckTransport {
   /** The socket written to in this tick ('idle': none yet), and whether it is corked. */
   private tickSocket: Socket | null = null
   private corked = false
+  /** The tick's first frame, until the end of the tick or a second message writes it. */
+  private waitingFrame: Buffer | null = null
 
   /** `socket` must be open (a server-side socket as `ws` hands it to `connection`). */
   constructor(socket: WebSocket) {
@@ -115,18 +195,35 @@ export class SharedFrameSocket implements AckTransport {
     const tcp = this.directSocket(data)
     if (tcp === null) {
       sharedFrameStats.fallback++
+      this.writeWaitingFrame()
       this.socket.send(data)
       return
     }
+    const frame = frameOnce(data)
     if (this.tickSocket === null) {
+      // The first message of the tick waits for the end of the tick, with every other reader's.
       this.tickSocket = tcp
+      this.waitingFrame = frame
       endOfTick(this)
-    } else if (!this.corked) {
+      return
+    }
+    this.writeWaitingFrame()
+    if (!this.corked) {
       // A second message in this tick: buffer it and whatever follows into one write.
       tcp.cork()
       this.corked = true
     }
-    tcp.write(frameOnce(data))
+    tcp.write(frame)
+  }
+
+  /** The first frame of the tick, if it still waits (for {@link writeWaitingFrames}), with its TCP socket. */
+  takeWaitingFrame(): { tcp: Socket; frame: Buffer } | null {
+    const frame = this.waitingFrame
+    const tcp = this.tickSocket
+    this.waitingFrame = null
+    // A socket that closed meanwhile gets nothing, as `ws.send` would not send on it.
+    if (frame === null || tcp === null || tcp.destroyed || !tcp.writable || this.socket.readyState !== WebSocket.OPEN) return null
+    return { tcp, frame }
   }
 
   /** Runs once the tick's work is done: writes what was corked. */
@@ -137,7 +234,14 @@ export class SharedFrameSocket implements AckTransport {
   }
 
   close(code?: number, reason?: string): void {
+    this.writeWaitingFrame()
     this.socket.close(code, reason)
+  }
+
+  /** Writes the tick's first frame now: something else must follow it. */
+  private writeWaitingFrame(): void {
+    const waiting = this.takeWaitingFrame()
+    if (waiting) waiting.tcp.write(waiting.frame)
   }
 
   /** The TCP socket to write a pre-framed `data` to, or null to let `ws` send it. */
