@@ -26,20 +26,21 @@ describe('browser: presence', () => {
     await aliceTab1.keyboard.type('Alice is typing')
     // Each of Alice's tabs has its own caret.
     const caret = bob.locator('.ProseMirror-yjs-cursor', { hasText: 'Alice' }).first()
-    await caret.waitFor()
-    expect(await caret.evaluate((element) => getComputedStyle(element).borderLeftColor)).not.toBe('')
+    // Polled: each of Alice's moves redraws her caret, and a caret element found just before a
+    // redraw is detached by the time its style is read (a detached element has no computed style).
+    const caretColour = () => caret.evaluate((element) => (element.isConnected ? getComputedStyle(element).borderLeftColor : 'detached'))
+    const rgb = (css: string) => /rgba?\((\d+), (\d+), (\d+)/.exec(css)?.slice(1, 4)
+    const avatar = await bob.locator('#presence .participant[data-user-id="alice"] .avatar').evaluate((element) => getComputedStyle(element).backgroundColor)
+    await expect.poll(async () => rgb(await caretColour())).toEqual(rgb(avatar))
     // A selection shows as a tint in the selecting user's colour.
     // Carets are published only from a focused editor: make sure this tab is the active one.
     await aliceTab1.bringToFront()
     await aliceTab1.focus('.ProseMirror')
     await aliceTab1.keyboard.press('Shift+Control+ArrowLeft')
     const tint = bob.locator('.ProseMirror-yjs-selection').first()
-    await tint.waitFor()
-    expect(await tint.textContent()).toBe('typing')
-    const rgb = (css: string) => /rgba?\((\d+), (\d+), (\d+)/.exec(css)?.slice(1, 4)
-    const avatar = await bob.locator('#presence .participant[data-user-id="alice"] .avatar').evaluate((element) => getComputedStyle(element).backgroundColor)
-    const highlight = await tint.evaluate((element) => getComputedStyle(element).backgroundColor)
-    expect(rgb(highlight)).toEqual(rgb(avatar))
+    await expect.poll(() => tint.textContent()).toBe('typing')
+    const highlight = () => tint.evaluate((element) => (element.isConnected ? getComputedStyle(element).backgroundColor : 'detached'))
+    await expect.poll(async () => rgb(await highlight())).toEqual(rgb(avatar))
     await screenshot(bob, 'presence-two-users')
 
     // Closing both of Alice's tabs (no unload handlers run, as when a laptop lid shuts).
