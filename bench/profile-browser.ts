@@ -47,6 +47,7 @@ try {
   await worker!.call({ cmd: 'open', clients: [{ key: doc, protocol: 'hocuspocus', url: server.wsUrl, doc, token: server.token }] })
   await worker!.call({ cmd: 'seed', key: doc, paragraphs, text: PARAGRAPH })
   const page = await (await chrome.newContext()).newPage()
+  page.on('pageerror', (error) => console.log(`page error: ${error.stack ?? error}`))
   await page.goto(`http://127.0.0.1:${server.port}/?doc=${doc}&token=${server.token}`)
   await page.waitForFunction((n) => ((window as CollabWindow).collab?.view.state.doc.childCount ?? 0) >= n, paragraphs, { timeout: 120_000 })
   await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'saved', undefined, { timeout: 60_000 })
