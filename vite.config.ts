@@ -29,6 +29,9 @@ export default defineConfig({
     include: ['{shared,server,client}/**/*.test.ts', 'tests/**/*.test.ts'],
     globalSetup: ['tests/helpers/global-setup.ts'],
     testTimeout: 60_000,
+    // Polled assertions wait on real servers, sockets and Chromium on two shared cores: Vitest's
+    // one second has failed CI on work that arrived in two.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 120_000,
     // Tests start real servers and browsers; two cores do not fit more than two files at once.
     maxWorkers: 2,

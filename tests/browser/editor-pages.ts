@@ -107,3 +107,23 @@ export async function caretIn(page: Page, where: 'start' | 'end'): Promise<void>
     return state.selection.from === target.from
   }, where)
 }
+
+/**
+ * Selects the word before the caret with Shift+Ctrl+ArrowLeft, once `typed` is in the editor's
+ * state. ProseMirror picks the selection up from the DOM's selectionchange event; on a loaded
+ * machine the key can land before ProseMirror has read the typing and the selection be redrawn
+ * away, so it is pressed again (from the end of the line) if ProseMirror saw no selection.
+ */
+export async function selectWordBeforeCaret(page: Page, typed: string): Promise<void> {
+  type Collab = { collab: { view: { state: { selection: { empty: boolean }; doc: { textContent: string } } } } }
+  await page.waitForFunction((text) => (window as unknown as Collab).collab.view.state.doc.textContent.includes(text), typed)
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Shift+Control+ArrowLeft')
+    const selected = await page
+      .waitForFunction(() => (window as unknown as Collab).collab.view.state.selection.empty === false, undefined, { timeout: 5_000 })
+      .then(() => true, () => false)
+    if (selected) return
+    if (attempt === 3) throw new Error('Shift+Control+ArrowLeft selected nothing, three times')
+    await page.keyboard.press('End')
+  }
+}

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
 import { testToken } from '../helpers/server.ts'
-import { caretIn, createDocumentAs, openEditor, waitForStatus } from './editor-pages.ts'
+import { caretIn, createDocumentAs, openEditor, selectWordBeforeCaret, waitForStatus } from './editor-pages.ts'
 
 describe('browser: presence', () => {
   const harness = useBrowserAndServer()
@@ -36,8 +36,9 @@ describe('browser: presence', () => {
     // Carets are published only from a focused editor: make sure this tab is the active one.
     await aliceTab1.bringToFront()
     await aliceTab1.focus('.ProseMirror')
-    await aliceTab1.keyboard.press('Shift+Control+ArrowLeft')
+    await selectWordBeforeCaret(aliceTab1, 'Alice is typing')
     const tint = bob.locator('.ProseMirror-yjs-selection').first()
+    // Alice's selection is published when her page is idle, and drawn on Bob's when it arrives.
     await expect.poll(() => tint.textContent()).toBe('typing')
     const highlight = () => tint.evaluate((element) => (element.isConnected ? getComputedStyle(element).backgroundColor : 'detached'))
     await expect.poll(async () => rgb(await highlight())).toEqual(rgb(avatar))

@@ -9,7 +9,7 @@ import { BODY_FRAGMENT } from '../../shared/protocol.ts'
 import { screenshot, useBrowserAndServer } from '../helpers/browser.ts'
 import { waitFor } from '../helpers/clients.ts'
 import { testToken } from '../helpers/server.ts'
-import { caretIn, createDocumentAs, editorJson, editorText, openEditor, waitForStatus, waitForText } from './editor-pages.ts'
+import { caretIn, createDocumentAs, editorJson, editorText, openEditor, selectWordBeforeCaret, waitForStatus, waitForText } from './editor-pages.ts'
 
 describe('browser: rich text', () => {
   const harness = useBrowserAndServer()
@@ -87,20 +87,7 @@ describe('browser: rich text', () => {
     const { alice, bob } = await pair('Link form')
     await caretIn(alice, 'end')
     await alice.keyboard.type('read the docs')
-    // ProseMirror picks the selection up from the DOM's selectionchange event. On a loaded machine
-    // the word-select can land before ProseMirror has read the typing and be redrawn away: the
-    // text must be in the editor's state first, and the key is pressed again if it was lost.
-    type Collab = { collab: { view: { state: { selection: { empty: boolean }; doc: { textContent: string } } } } }
-    await alice.waitForFunction(() => (window as unknown as Collab).collab.view.state.doc.textContent.includes('read the docs'))
-    for (let attempt = 1; ; attempt++) {
-      await alice.keyboard.press('Shift+Control+ArrowLeft')
-      const selected = await alice
-        .waitForFunction(() => (window as unknown as Collab).collab.view.state.selection.empty === false, undefined, { timeout: 5_000 })
-        .then(() => true, () => false)
-      if (selected) break
-      if (attempt === 3) throw new Error('Shift+Control+ArrowLeft selected nothing, three times')
-      await alice.keyboard.press('End')
-    }
+    await selectWordBeforeCaret(alice, 'read the docs')
     await alice.keyboard.press('Control+k')
     await alice.fill('.link-dialog input', 'javascript:alert(1)')
     await alice.keyboard.press('Enter')
