@@ -23,25 +23,35 @@ import { CONTROL, NOT_WRITTEN, STATE, fanoutViews, packRange, takeFromRange, typ
 /** How long the main thread waits for the thread before it gives up on it (it should take microseconds). */
 const WAIT_LIMIT_MS = 5_000
 
-/** The thread and the shared memory it reads its work from. */
+/**
+ * The thread and the shared memory it reads its work from. The thread starts when it is first
+ * asked for ({@link canTake}): a server whose documents never have many readers never pays for it,
+ * and one that does pays after its start, not while its first documents load.
+ */
 export class FanoutThread {
-  private readonly views: FanoutViews
-  private readonly worker: Worker
+  private readonly buffer = new SharedArrayBuffer(fanoutViews.bytes)
+  private readonly views: FanoutViews = fanoutViews(this.buffer)
+  private worker: Worker | null = null
   private alive = true
 
-  constructor() {
-    const buffer = new SharedArrayBuffer(fanoutViews.bytes)
-    this.views = fanoutViews(buffer)
-    this.worker = new Worker(new URL('./fanout-thread-worker.ts', import.meta.url), { workerData: { buffer }, name: 'fanout' })
-    // Idle in `Atomics.wait`, it must not keep the process alive.
-    this.worker.unref()
-    this.worker.on('error', () => (this.alive = false))
-    this.worker.on('exit', () => (this.alive = false))
+  /** Whether the thread has been started (for tests). */
+  get started(): boolean {
+    return this.worker !== null
   }
 
-  /** Whether {@link start} may be called: the thread is up and the frame fits. */
+  /** Whether {@link start} may be called: the thread is up and the frame fits. The first call starts the thread. */
   canTake(frameBytes: number): boolean {
+    if (this.worker === null && this.alive) this.startThread()
     return this.alive && frameBytes <= this.views.frame.length && Atomics.load(this.views.control, CONTROL.ready) === 1
+  }
+
+  private startThread(): void {
+    const worker = new Worker(new URL('./fanout-thread-worker.ts', import.meta.url), { workerData: { buffer: this.buffer }, name: 'fanout' })
+    // Idle in `Atomics.wait`, it must not keep the process alive.
+    worker.unref()
+    worker.on('error', () => (this.alive = false))
+    worker.on('exit', () => (this.alive = false))
+    this.worker = worker
   }
 
   /**
@@ -95,6 +105,6 @@ export class FanoutThread {
   /** Ends the thread (on shutdown). */
   async stop(): Promise<void> {
     this.alive = false
-    await this.worker.terminate()
+    await this.worker?.terminate()
   }
 }

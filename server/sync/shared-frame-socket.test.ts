@@ -142,6 +142,17 @@ describe('shared-frame broadcast', () => {
     expect(writes).toHaveLength(3)
   })
 
+  it('[SYNC2] the fan-out thread starts when first asked for a broadcast, not with the server', async () => {
+    const idle = new FanoutThread()
+    expect(idle.started).toBe(false)
+    // Not up yet: the first broadcasts are written by the main thread alone.
+    expect(idle.canTake(1)).toBe(false)
+    expect(idle.started).toBe(true)
+    await waitFor(() => idle.canTake(1), 'the fan-out thread to start')
+    await idle.stop()
+    await new FanoutThread().stop()
+  })
+
   describe('with the fan-out thread', () => {
     let thread: FanoutThread
     let release: () => void
