@@ -17,6 +17,7 @@
  */
 import { OutgoingMessage, type Connection, type Document, type Extension, type afterLoadDocumentPayload } from '@hocuspocus/server'
 import * as Y from 'yjs'
+import { notePhase } from './fanout-phases.ts'
 import { connectionOfOrigin } from './transaction-origin.ts'
 
 interface BroadcastInternals {
@@ -47,9 +48,11 @@ export function leaveOutSender(document: Document): void {
   internals.broadcastUpdate = function (this: Document, update: Uint8Array) {
     const only = origins.size === 1 ? [...origins][0] : null
     origins.clear()
-    if (!only) return original.call(this, update)
+    notePhase('broadcast-start')
+    if (!only) original.call(this, update)
     // The message Document.broadcastUpdate sends, to everyone but the sender.
-    broadcast.call(this, (address) => new OutgoingMessage(address).createSyncMessage().writeUpdate(update).toUint8Array(), (connection) => connection !== only)
+    else broadcast.call(this, (address) => new OutgoingMessage(address).createSyncMessage().writeUpdate(update).toUint8Array(), (connection) => connection !== only)
+    notePhase('broadcast-end')
   }
 }
 

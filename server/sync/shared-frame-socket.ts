@@ -26,6 +26,7 @@ import * as wsModule from 'ws'
 import { WebSocket } from 'ws'
 import type { AckTransport } from './durable-ack-socket.ts'
 import { FANOUT_CAPACITY, NOT_WRITTEN, WRITING } from './fanout-thread-layout.ts'
+import { notePhase } from './fanout-phases.ts'
 import type { FanoutThread } from './fanout-thread.ts'
 
 /** `ws`'s public frame builder, `Sender.frame` (exported by ws 8; @types/ws does not declare it). */
@@ -107,7 +108,9 @@ function endAllTicks(): void {
   // A socket ended here may be written to again by later work in this same flush: it then
   // schedules a new round, so take the list first.
   const sockets = writtenThisTick.splice(0)
+  notePhase('writes-start', sockets.length)
   writeWaitingFrames(sockets)
+  notePhase('writes-end', sockets.length)
   for (const socket of sockets) socket.endTick()
 }
 

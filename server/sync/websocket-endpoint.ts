@@ -15,6 +15,7 @@ import type { ChannelProtection } from '../limits/channel-protection.ts'
 import type { Logger } from '../log.ts'
 import type { DurableWriter } from '../storage/durable-writer.ts'
 import { DurableAckSocket } from './durable-ack-socket.ts'
+import { notePhase } from './fanout-phases.ts'
 import { SharedFrameSocket } from './shared-frame-socket.ts'
 import { upgradeRequest } from './upgrade-request.ts'
 
@@ -64,6 +65,7 @@ export function createWebSocketEndpoint(options: WebSocketEndpointOptions): WebS
         guard.refuse(CLOSE_CODES.malformedMessage, 'text frames are not part of the protocol')
         return
       }
+      notePhase('frame-received')
       const buffer = data as Buffer
       guard.receive(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength))
     })
