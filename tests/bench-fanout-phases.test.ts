@@ -3,19 +3,16 @@
  * keystroke's steps on the diagnostics channel in order, its writes naming every reader's socket,
  * and the tool, with the probe loaded into a server process of its own, times every keystroke.
  */
-import { spawn } from 'node:child_process'
 import diagnostics_channel from 'node:diagnostics_channel'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FANOUT_PHASE_CHANNEL, type FanoutPhaseEvent } from '../server/sync/fanout-phases.ts'
 import { BODY_FRAGMENT } from '../shared/protocol.ts'
+import { runBenchScript } from './helpers/bench-script.ts'
 import { bodyText, connectClient, paragraphText, waitFor } from './helpers/clients.ts'
 import { startTestServer, testToken } from './helpers/server.ts'
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 describe('fan-out phases', () => {
   const cleanups: (() => unknown)[] = []
@@ -58,14 +55,7 @@ describe('fan-out phases', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collab-phases-test-'))
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }))
     const json = path.join(dir, 'phases.json')
-    const child = spawn(process.execPath, ['bench/fanout-phases.ts', '--readers', '4', '--keystrokes', '12', '--interval', '20', '--warm-up', '10', '--json', json], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    const { code, output } = await runBenchScript(['bench/fanout-phases.ts', '--readers', '4', '--keystrokes', '12', '--interval', '20', '--warm-up', '10', '--json', json])
     expect(code, output).toBe(0)
     const result = JSON.parse(fs.readFileSync(json, 'utf8'))
     expect(result.endToEnd.allReaders.count).toBe(12)

@@ -3,12 +3,12 @@
  * all three servers and every suite, checking each figure is a sane number and the trace prefix
  * arrived exactly on every replica and in the store. The full benchmark is `npm run bench`.
  */
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { runBenchScript } from './helpers/bench-script.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -32,14 +32,7 @@ describe('benchmark harness', () => {
   it('[BENCH1][CONV1] smoke profile: every suite runs against ours, bare Hocuspocus and y-websocket; figures are sane; the trace prefix is exact everywhere', { timeout: 300_000 }, async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'collab-bench-smoke-'))
     try {
-      const child = spawn(process.execPath, ['bench/run.ts', '--profile', 'smoke', '--out', out, '--name', 'smoke', '--conditions', 'test suite'], {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let output = ''
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+      const { code, output } = await runBenchScript(['bench/run.ts', '--profile', 'smoke', '--out', out, '--name', 'smoke', '--conditions', 'test suite'])
       expect(code, output).toBe(0)
 
       const results = JSON.parse(fs.readFileSync(path.join(out, 'smoke.json'), 'utf8'))
