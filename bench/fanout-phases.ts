@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { BroadcastPhases } from './lib/fanout-phase-probe.ts'
 import { startServer } from './lib/servers.ts'
-import { round, summarize } from './lib/stats.ts'
+import { percentile, round, summarize } from './lib/stats.ts'
 import { closeRoom, openRoom, summarizeTyping, typeAndMeasure, typeAndSample } from './lib/typing.ts'
 import { WorkerPool } from './lib/workers.ts'
 
@@ -67,7 +67,8 @@ const steps: [string, (row: BroadcastPhases) => number][] = [
   ['writes (every reader\'s socket)', (row) => row.writes],
   ['frame arrival → last write', (row) => row.toBroadcast + row.broadcast + row.toWrites + row.writes],
 ]
-const quantile = (values: number[], q: number) => round(values.sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? Number.NaN, 3)
+/** Nearest-rank percentile `p` (0..100) of `values`, to the microsecond. */
+const quantile = (values: number[], p: number) => round(percentile(Float64Array.from(values).sort(), p), 3)
 const result = {
   readers: readerCount,
   thinReaders: !values['editor-readers'],
@@ -78,12 +79,12 @@ const result = {
   broadcasts: rows.length,
   steps: steps.map(([name, of]) => {
     const values = rows.map(of)
-    return { name, p50: quantile(values, 0.5), p90: quantile(values, 0.9), p99: quantile(values, 0.99), mean: summarize(values).mean }
+    return { name, p50: quantile(values, 50), p90: quantile(values, 90), p99: quantile(values, 99), mean: summarize(values).mean }
   }),
   writes: {
     eventLoopWroteNone: rows.filter((row) => row.byThread === row.sockets).length,
     threadWroteNone: rows.filter((row) => row.byThread === 0).length,
-    threadShareP50: quantile(rows.map((row) => row.byThread / row.sockets), 0.5),
+    threadShareP50: quantile(rows.map((row) => row.byThread / row.sockets), 50),
   },
 }
 console.log(`ours, ${readerCount} ${result.thinReaders ? 'thin' : 'editor'} readers, ${keystrokes} keystrokes every ${values.interval} ms${Object.keys(env).length ? `, ${JSON.stringify(env)}` : ''}`)
