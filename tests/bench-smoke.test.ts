@@ -57,6 +57,15 @@ describe('benchmark harness', () => {
         expect(row.latency.keystrokes).toBe(fanout.data.rounds * (row.mode === 'human' ? fanout.data.keystrokes.human : fanout.data.keystrokes.fullSpeed))
         expect(row.latency.allReaders.count).toBe(row.latency.keystrokes)
         expect(row.clients.busiestWorkerCpuPercent).toBeGreaterThan(0)
+        // Ours' latency ratios come with bootstrap intervals, per peer its series is compared with.
+        const peers = { ours: ['hocuspocus', 'y-websocket'], 'ours-thin': ['hocuspocus', 'y-websocket'], 'ours-y-websocket': ['y-websocket'] }[row.series as string] ?? []
+        expect(Object.keys(row.ratioIntervals ?? {}).sort(), row.series).toEqual(peers)
+        for (const peer of peers) {
+          for (const interval of [row.ratioIntervals[peer].p50, row.ratioIntervals[peer].p99]) {
+            expect(interval.low).toBeGreaterThan(0)
+            expect(interval.high).toBeGreaterThanOrEqual(interval.low)
+          }
+        }
       }
       for (const row of manyDocs.data.rows) {
         expectLatency(row.latency, `many-docs ${row.server}`)

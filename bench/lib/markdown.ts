@@ -12,3 +12,9 @@ export function table(header: string[], rows: (string | number | null | undefine
 export function times(value: number | null): string {
   return value === null ? 'n/a' : `${value}×`
 }
+
+/** "0.91× (0.84-0.99)": a ratio with its interval, or just the ratio when there is none. */
+export function timesWithin(value: number | null, interval: { low: number; high: number } | null | undefined): string {
+  if (value === null || !interval) return times(value)
+  return `${value}× (${interval.low}-${interval.high})`
+}

@@ -43,3 +43,62 @@ export function ratio(ours: number | null | undefined, peer: number | null | und
   if (ours == null || peer == null || !Number.isFinite(ours) || !Number.isFinite(peer) || peer === 0) return null
   return round(ours / peer)
 }
+
+/** A two-sided interval, rounded to 0.01. */
+export interface Interval {
+  low: number
+  high: number
+}
+
+/** Options for {@link ratioInterval}. */
+export interface RatioIntervalOptions {
+  /** Resamplings (default 1,000). */
+  iterations?: number
+  /** Coverage (default 0.95). */
+  level?: number
+  /** Seed of the resampling, so the same samples always give the same interval (default 1). */
+  seed?: number
+}
+
+/**
+ * Bootstrap interval of `percentile(ours, p) / percentile(peer, p)`: both samples are resampled
+ * with replacement, each to its own size, and the ratio's percentile interval returned (`null`
+ * when either sample is empty).
+ *
+ * It answers "could this ratio be the luck of which keystrokes were slow?": the sampling error of
+ * a p99 from a few hundred keystrokes, where a handful of samples set it. It treats keystrokes as
+ * independent, so it does not cover the drift between whole runs (the machine's other load),
+ * which repeating runs shows.
+ */
+export function ratioInterval(ours: ArrayLike<number>, peer: ArrayLike<number>, p: number, options: RatioIntervalOptions = {}): Interval | null {
+  const { iterations = 1_000, level = 0.95, seed = 1 } = options
+  if (ours.length === 0 || peer.length === 0) return null
+  const random = mulberry32(seed)
+  const ratios = new Float64Array(iterations)
+  const oursDraw = new Float64Array(ours.length)
+  const peerDraw = new Float64Array(peer.length)
+  for (let i = 0; i < iterations; i++) {
+    ratios[i] = percentile(resample(ours, oursDraw, random).sort(), p) / percentile(resample(peer, peerDraw, random).sort(), p)
+  }
+  ratios.sort()
+  const tail = ((1 - level) / 2) * 100
+  return { low: round(percentile(ratios, tail)), high: round(percentile(ratios, 100 - tail)) }
+}
+
+/** Fills `into` with draws from `sample`, with replacement. */
+function resample(sample: ArrayLike<number>, into: Float64Array, random: () => number): Float64Array {
+  for (let i = 0; i < into.length; i++) into[i] = sample[Math.floor(random() * sample.length)]!
+  return into
+}
+
+/** A small seeded generator of uniform numbers in [0, 1) (mulberry32). */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

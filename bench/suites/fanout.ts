@@ -2,10 +2,10 @@
  * Fan-out: one writer typing at human rate and at full speed into one document read by N readers;
  * per keystroke, the time from the local change until every reader has applied it.
  */
-import { table, times } from '../lib/markdown.ts'
+import { table, times, timesWithin } from '../lib/markdown.ts'
 import { cpuWindow } from '../lib/proc-stats.ts'
 import { SERVER_LABELS, startServer, type BenchServer, type ClientProtocol, type ServerKind } from '../lib/servers.ts'
-import { ratio } from '../lib/stats.ts'
+import { ratio, ratioInterval, type Interval } from '../lib/stats.ts'
 import type { Suite } from '../lib/suite.ts'
 import { lineChart } from '../lib/svg.ts'
 import { rotatingTurns } from '../lib/turns.ts'
@@ -52,6 +52,8 @@ interface FanoutRow {
   serverRssMB: number
   /** The busiest client worker's CPU over any one run of this point, % of one core. */
   clients: { busiestWorkerCpuPercent: number }
+  /** Ours only: per peer, 95% bootstrap intervals of the p50 and p99 ratios (stats.ts `ratioInterval`). */
+  ratioIntervals?: Partial<Record<ServerKind, { p50: Interval | null; p99: Interval | null }>>
 }
 
 /** Keystrokes typed into every room before measuring (20 ms apart). */
@@ -63,6 +65,8 @@ export const fanout: Suite = {
   async run({ profile, servers, log }) {
     const { readers: counts, humanKeystrokes, humanIntervalMs, fullSpeedKeystrokes, rounds } = profile.fanout
     const rows: FanoutRow[] = []
+    /** Per row, the pooled per-keystroke latencies (every reader), for the ratios' intervals. */
+    const samplesOf = new Map<FanoutRow, number[]>()
     const pool = new WorkerPool(profile.readerWorkers + 1)
     const [writerWorker, ...readerWorkers] = pool.workers
     try {
@@ -112,7 +116,7 @@ export const fanout: Suite = {
             for (const { series, server } of rooms) {
               const run = runs.get(series.id)!
               const latency = summarizeTyping(run.samples)
-              rows.push({
+              const row: FanoutRow = {
                 series: series.id,
                 server: series.server,
                 clientProtocol: series.protocol,
@@ -124,7 +128,9 @@ export const fanout: Suite = {
                 serverCpuMsPerKeystroke: Math.round((run.cpuMs / latency.keystrokes) * 100) / 100,
                 serverRssMB: Math.round(server.rssBytes() / 1e5) / 10,
                 clients: { busiestWorkerCpuPercent: run.clientCpuPercent },
-              })
+              }
+              rows.push(row)
+              samplesOf.set(row, run.samples.flatMap((samples) => samples.allReaders))
               log(
                 `fanout: ${series.id}, ${n} readers, ${mode}, ${rounds} round(s): p50 ${latency.allReaders.p50} ms, p99 ${latency.allReaders.p99} ms (server CPU ${Math.round((run.cpuMs / run.wallMs) * 100)}%, busiest client worker ${run.clientCpuPercent}%)`,
               )
@@ -140,12 +146,22 @@ export const fanout: Suite = {
     }
 
     const find = (series: SeriesId, readers: number, mode: string) => rows.find((r) => r.series === series && r.readers === readers && r.mode === mode)
+    for (const row of rows) {
+      for (const peer of servers) {
+        const counterpart = peer === 'ours' ? null : peerSeries(row.series, peer)
+        const other = counterpart === null ? undefined : find(counterpart, row.readers, row.mode)
+        if (!other) continue
+        const [ours, theirs] = [samplesOf.get(row)!, samplesOf.get(other)!]
+        row.ratioIntervals ??= {}
+        row.ratioIntervals[peer] = { p50: ratioInterval(ours, theirs, 50), p99: ratioInterval(ours, theirs, 99) }
+      }
+    }
     const markdown: string[] = []
     for (const mode of ['human', 'full-speed'] as const) {
       markdown.push(
         '',
         mode === 'human'
-          ? `**Human rate** (${rounds} × ${humanKeystrokes} keystrokes per server and point, one every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients. Every server runs once more with thin readers, which only note when a keystroke's message arrives: on one machine the readers' own work (hundreds of clients decoding and applying every keystroke on the server's cores) is most of the latency, and thin readers leave the server's part. Ratios compare like with like: thin readers with thin readers.`
+          ? `**Human rate** (${rounds} × ${humanKeystrokes} keystrokes per server and point, one every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients. Every server runs once more with thin readers, which only note when a keystroke's message arrives: on one machine the readers' own work (hundreds of clients decoding and applying every keystroke on the server's cores) is most of the latency, and thin readers leave the server's part. Ratios compare like with like: thin readers with thin readers. In brackets after a latency ratio, its 95% bootstrap interval over the keystrokes (\`bench/lib/stats.ts\` \`ratioInterval\`): how far the luck of which keystrokes were slow could move it. Drift between whole runs comes on top.`
           : `**Full speed** (${rounds} × ${fullSpeedKeystrokes} keystrokes per server and point, one per event-loop turn of the writer, not waiting for arrival).`,
         '',
       )
@@ -162,9 +178,10 @@ export const fanout: Suite = {
                   const counterpart = peerSeries(r.series, peer)
                   if (counterpart === null) return ['', '', '']
                   const other = find(counterpart, r.readers, mode)
+                  const intervals = r.ratioIntervals?.[peer]
                   return [
-                    times(ratio(r.latency.allReaders.p50, other?.latency.allReaders.p50)),
-                    times(ratio(r.latency.allReaders.p99, other?.latency.allReaders.p99)),
+                    timesWithin(ratio(r.latency.allReaders.p50, other?.latency.allReaders.p50), intervals?.p50),
+                    timesWithin(ratio(r.latency.allReaders.p99, other?.latency.allReaders.p99), intervals?.p99),
                     times(ratio(r.serverCpuMsPerKeystroke, other?.serverCpuMsPerKeystroke)),
                   ]
                 })
