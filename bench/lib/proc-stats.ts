@@ -9,11 +9,36 @@ const CLOCK_TICKS = 100
 
 /** CPU time (user + system) the process has used so far, in milliseconds. */
 export function processCpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return cpuMsOfStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'))
+}
+
+/** User + system milliseconds of a `/proc/…/stat` line. */
+function cpuMsOfStat(stat: string): number {
   // The command name (field 2) may contain spaces; fields after its closing parenthesis are fixed.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // fields[0] is field 3 (state), so utime (14) and stime (15) are at 11 and 12.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+}
+
+/**
+ * CPU time (user + system) each of the process's threads has used so far, in milliseconds, summed
+ * by thread name (`comm`: "MainThread", a worker thread's `name`, "V8Worker" for V8's helpers).
+ * Threads that exited meanwhile are not counted.
+ */
+export function threadCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>()
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    let name: string
+    let stat: string
+    try {
+      name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()
+      stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+    } catch {
+      continue // The thread ended while being read.
+    }
+    byName.set(name, (byName.get(name) ?? 0) + cpuMsOfStat(stat))
+  }
+  return byName
 }
 
 /** Resident set size of the process in bytes (`VmRSS`). */

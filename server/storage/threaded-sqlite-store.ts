@@ -99,7 +99,7 @@ export class ThreadedSqliteStore implements DocumentStore {
 
   private started(): Promise<Worker> {
     this.worker ??= new Promise<Worker>((resolve, reject) => {
-      const worker = new Worker(THREAD_FILE, { workerData: { dataDir: this.dataDir, options: this.options } })
+      const worker = new Worker(THREAD_FILE, { workerData: { dataDir: this.dataDir, options: this.options }, name: 'sqlite-store' })
       let ready = false
       worker.on('message', (reply: StoreReply) => {
         if (reply.id === 0) {
