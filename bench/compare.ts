@@ -1,12 +1,15 @@
 /**
  * Two servers, or two configurations of ours, side by side on one document size: both are up at
- * once and take turns round by round (the first goes first in even rounds, second in odd ones),
- * so a drift in the machine's speed falls on both alike. Prints each one's latency until every
+ * once and take turns in many short rounds, which of the two goes first drawn at random (seeded)
+ * each round, so a drift in the machine's speed, or a periodic disturbance, falls on both alike.
+ * A fixed order does not do that: with A B B A and rounds of 10 s, a disturbance that came back
+ * every 8 rounds (about 80 s, from outside either server) hit B's turn every time, and ours
+ * against ours read p99 1.40× itself. Prints each one's latency until every
  * reader applied a keystroke, its CPU per keystroke by thread, and B ÷ A with 95% bootstrap
  * intervals (bench/lib/stats.ts `ratioInterval`).
  *
  *   node bench/compare.ts [--a ours] [--b ours] [--a-env K=V]... [--b-env K=V]... [--clients hocuspocus|y-websocket]
- *                         [--thin] [--readers 100] [--rounds 6] [--keystrokes 100] [--interval 100] [--json FILE]
+ *                         [--thin] [--readers 100] [--rounds 30] [--keystrokes 20] [--interval 100] [--seed 1] [--json FILE]
  *
  * `--clients y-websocket` gives both the reference's own clients (ours serves them on `/yjs`).
  * Made for the question a single run of a configuration cannot answer: is this change, or this
@@ -16,7 +19,7 @@ import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { cpuWindow, threadCpuMs } from './lib/proc-stats.ts'
 import { startServer, type BenchServer, type ClientProtocol, type ServerKind } from './lib/servers.ts'
-import { percentile, ratioInterval, round, type Interval } from './lib/stats.ts'
+import { percentile, ratioInterval, round, seededRandom, type Interval } from './lib/stats.ts'
 import { closeRoom, openRoom, typeAndMeasure, typeAndSample, type TypingRoom } from './lib/typing.ts'
 import { WorkerPool } from './lib/workers.ts'
 
@@ -29,8 +32,9 @@ const { values } = parseArgs({
     clients: { type: 'string', default: 'hocuspocus' },
     thin: { type: 'boolean', default: false },
     readers: { type: 'string', default: '100' },
-    rounds: { type: 'string', default: '6' },
-    keystrokes: { type: 'string', default: '100' },
+    rounds: { type: 'string', default: '30' },
+    keystrokes: { type: 'string', default: '20' },
+    seed: { type: 'string', default: '1' },
     interval: { type: 'string', default: '100' },
     'warm-up': { type: 'string', default: '100' },
     json: { type: 'string' },
@@ -85,8 +89,9 @@ try {
   // Warm-up as in the fan-out suite: V8 optimises the hot paths some 60-70 keystrokes in.
   for (const side of running) await typeAndMeasure(side.room, 'w', Number(values['warm-up']), 20)
   const letters = 'hijklm'
+  const random = seededRandom(Number(values.seed))
   for (let round = 0; round < Number(values.rounds); round++) {
-    for (const side of round % 2 === 0 ? running : [...running].reverse()) {
+    for (const side of random() < 0.5 ? running : [...running].reverse()) {
       const threadsBefore = threadCpuMs(side.server.pid)
       const cpu = cpuWindow(side.server.pid)
       const run = await typeAndSample(side.room, letters[round % letters.length]!, keystrokes, Number(values.interval))
@@ -124,7 +129,7 @@ const result = {
   bOverA: Object.fromEntries(levels.map((p) => [`p${p}`, { ratio: round(quantile(b.samples, p) / quantile(a.samples, p)), interval: ratioInterval(b.samples, a.samples, p) as Interval }])),
 }
 
-console.log(`${readerCount} ${values.thin ? 'thin' : clients} readers, ${result.rounds} rounds of ${keystrokes} keystrokes every ${values.interval} ms, taking turns`)
+console.log(`${readerCount} ${values.thin ? 'thin' : clients} readers, ${result.rounds} rounds of ${keystrokes} keystrokes every ${values.interval} ms, taking turns in random order`)
 for (const [label, side] of [['A', result.a], ['B', result.b]] as const) {
   const env = Object.keys(side.env).length ? ` ${JSON.stringify(side.env)}` : ''
   const threads = Object.entries(side.threadCpuMsPerKeystroke).map(([name, ms]) => `${name} ${ms}`).join(', ')

@@ -73,7 +73,7 @@ export interface RatioIntervalOptions {
 export function ratioInterval(ours: ArrayLike<number>, peer: ArrayLike<number>, p: number, options: RatioIntervalOptions = {}): Interval | null {
   const { iterations = 1_000, level = 0.95, seed = 1 } = options
   if (ours.length === 0 || peer.length === 0) return null
-  const random = mulberry32(seed)
+  const random = seededRandom(seed)
   const ratios = new Float64Array(iterations)
   const oursDraw = new Float64Array(ours.length)
   const peerDraw = new Float64Array(peer.length)
@@ -91,8 +91,8 @@ function resample(sample: ArrayLike<number>, into: Float64Array, random: () => n
   return into
 }
 
-/** A small seeded generator of uniform numbers in [0, 1) (mulberry32). */
-function mulberry32(seed: number): () => number {
+/** A small seeded generator of uniform numbers in [0, 1) (mulberry32): the same sequence for the same seed. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0
