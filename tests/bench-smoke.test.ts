@@ -54,7 +54,7 @@ describe('benchmark harness', () => {
         expect(row.latency.lost).toBe(0)
         expect(row.latency.readers).toBe(4)
         // Each point pools every round's keystrokes (the smoke profile: 2 rounds).
-        expect(row.latency.keystrokes).toBe(fanout.data.rounds * (row.mode === 'human' ? fanout.data.keystrokes.human : fanout.data.keystrokes.fullSpeed))
+        expect(row.latency.keystrokes).toBe(row.mode === 'human' ? fanout.data.rounds.human * fanout.data.keystrokes.human : fanout.data.rounds.fullSpeed * fanout.data.keystrokes.fullSpeed)
         expect(row.latency.allReaders.count).toBe(row.latency.keystrokes)
         expect(row.clients.busiestWorkerCpuPercent).toBeGreaterThan(0)
         // Ours' latency ratios come with bootstrap intervals, per peer its series is compared with.

@@ -10,10 +10,18 @@ export interface Profile {
   readerWorkers: number
   fanout: {
     readers: number[]
+    /** Keystrokes of one human-rate run; {@link humanRounds} runs per server and point. */
     humanKeystrokes: number
     humanIntervalMs: number
+    /**
+     * Human-rate runs per server and point, the servers taking turns; each point pools them. Many
+     * short runs rather than a few long ones: a slowdown from outside the servers (seconds long,
+     * tens of keystrokes) then falls on every server's runs alike instead of setting the p99 of
+     * whichever server's long run it hit.
+     */
+    humanRounds: number
     fullSpeedKeystrokes: number
-    /** Runs per server and point, alternating between the servers; each point pools them. */
+    /** Full-speed runs per server and point, alternating between the servers; each point pools them. */
     rounds: number
   }
   manyDocs: {
@@ -39,7 +47,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
   smoke: {
     name: 'smoke',
     readerWorkers: 2,
-    fanout: { readers: [4], humanKeystrokes: 15, humanIntervalMs: 50, fullSpeedKeystrokes: 40, rounds: 2 },
+    fanout: { readers: [4], humanKeystrokes: 15, humanIntervalMs: 50, humanRounds: 2, fullSpeedKeystrokes: 40, rounds: 2 },
     manyDocs: { documents: 10, keystrokesPerClient: 8, intervalMs: 100, rounds: 2 },
     trace: { limit: 2_000, rounds: 1 },
     memory: { idleConnections: [40], loadedDocuments: 20, documentsForIdle: 4, settleMs: 500 },
@@ -51,7 +59,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
   default: {
     name: 'default',
     readerWorkers: 4,
-    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 100, humanIntervalMs: 100, fullSpeedKeystrokes: 300, rounds: 3 },
+    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 20, humanIntervalMs: 100, humanRounds: 15, fullSpeedKeystrokes: 300, rounds: 3 },
     manyDocs: { documents: 1000, keystrokesPerClient: 20, intervalMs: 1000, rounds: 2 },
     trace: { limit: null, rounds: 3 },
     memory: { idleConnections: [1000, 10000], loadedDocuments: 1000, documentsForIdle: 100, settleMs: 3000 },
@@ -63,7 +71,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
   full: {
     name: 'full',
     readerWorkers: 4,
-    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 300, humanIntervalMs: 100, fullSpeedKeystrokes: 1000, rounds: 3 },
+    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 20, humanIntervalMs: 100, humanRounds: 45, fullSpeedKeystrokes: 1000, rounds: 3 },
     manyDocs: { documents: 1000, keystrokesPerClient: 60, intervalMs: 1000, rounds: 2 },
     trace: { limit: null, rounds: 3 },
     memory: { idleConnections: [1000, 5000, 10000], loadedDocuments: 2000, documentsForIdle: 100, settleMs: 3000 },

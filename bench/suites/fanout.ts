@@ -63,7 +63,8 @@ export const fanout: Suite = {
   name: 'fanout',
   title: '1. Fan-out: one writer, N readers on one document',
   async run({ profile, servers, log }) {
-    const { readers: counts, humanKeystrokes, humanIntervalMs, fullSpeedKeystrokes, rounds } = profile.fanout
+    const { readers: counts, humanKeystrokes, humanIntervalMs, humanRounds, fullSpeedKeystrokes, rounds: fullSpeedRounds } = profile.fanout
+    const roundsOf = { human: humanRounds, 'full-speed': fullSpeedRounds } as const
     const rows: FanoutRow[] = []
     /** Per row, the pooled per-keystroke latencies (every reader), for the ratios' intervals. */
     const samplesOf = new Map<FanoutRow, number[]>()
@@ -72,7 +73,7 @@ export const fanout: Suite = {
     try {
       for (const n of counts) {
         // Every server is up with its room connected, and the runs take turns between them round by
-        // round (turns.ts); each point pools `rounds` runs.
+        // round (turns.ts); each point pools its mode's rounds.
         const rooms: { series: Series; server: BenchServer; room: TypingRoom }[] = []
         try {
           for (const series of seriesOf(servers)) {
@@ -102,6 +103,7 @@ export const fanout: Suite = {
             ['human', 'hijklm', humanKeystrokes, humanIntervalMs],
             ['full-speed', 'fgnopq', fullSpeedKeystrokes, 0],
           ] as const) {
+            const rounds = roundsOf[mode]
             const runs = new Map(rooms.map(({ series }) => [series.id, { samples: [] as TypingSamples[], cpuMs: 0, wallMs: 0, clientCpuPercent: 0 }]))
             for (const { round, entry: { series, server, room } } of rotatingTurns(rooms, rounds)) {
               const run = runs.get(series.id)!
@@ -161,8 +163,8 @@ export const fanout: Suite = {
       markdown.push(
         '',
         mode === 'human'
-          ? `**Human rate** (${rounds} × ${humanKeystrokes} keystrokes per server and point, one every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients. Every server runs once more with thin readers, which only note when a keystroke's message arrives: on one machine the readers' own work (hundreds of clients decoding and applying every keystroke on the server's cores) is most of the latency, and thin readers leave the server's part. Ratios compare like with like: thin readers with thin readers. In brackets after a latency ratio, its 95% bootstrap interval over the keystrokes (\`bench/lib/stats.ts\` \`ratioInterval\`): how far the luck of which keystrokes were slow could move it. Drift between whole runs comes on top.`
-          : `**Full speed** (${rounds} × ${fullSpeedKeystrokes} keystrokes per server and point, one per event-loop turn of the writer, not waiting for arrival).`,
+          ? `**Human rate** (${humanRounds} × ${humanKeystrokes} keystrokes per server and point, the servers taking turns run by run, one every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients. Every server runs once more with thin readers, which only note when a keystroke's message arrives: on one machine the readers' own work (hundreds of clients decoding and applying every keystroke on the server's cores) is most of the latency, and thin readers leave the server's part. Ratios compare like with like: thin readers with thin readers. In brackets after a latency ratio, its 95% bootstrap interval over the keystrokes (\`bench/lib/stats.ts\` \`ratioInterval\`): how far the luck of which keystrokes were slow could move it. Drift between whole runs comes on top.`
+          : `**Full speed** (${fullSpeedRounds} × ${fullSpeedKeystrokes} keystrokes per server and point, one per event-loop turn of the writer, not waiting for arrival).`,
         '',
       )
       const peerColumns = servers.filter((s) => s !== 'ours').flatMap((peer) => [`ours/${peer} p50`, `ours/${peer} p99`, `ours/${peer} CPU per keystroke`])
@@ -215,7 +217,7 @@ export const fanout: Suite = {
         })),
       }),
     })))
-    return { data: { keystrokes: { human: humanKeystrokes, humanIntervalMs, fullSpeed: fullSpeedKeystrokes }, rounds, workers: { writer: 1, readers: profile.readerWorkers }, rows }, markdown, plots }
+    return { data: { keystrokes: { human: humanKeystrokes, humanIntervalMs, fullSpeed: fullSpeedKeystrokes }, rounds: { human: humanRounds, fullSpeed: fullSpeedRounds }, workers: { writer: 1, readers: profile.readerWorkers }, rows }, markdown, plots }
   },
 }
 
