@@ -1,6 +1,7 @@
 /**
  * Small statistics for latency samples: nearest-rank percentiles and rounding.
  */
+import * as prng from 'lib0/prng'
 
 /** Percentiles of a latency sample, in the sample's unit. */
 export interface Summary {
@@ -91,14 +92,8 @@ function resample(sample: ArrayLike<number>, into: Float64Array, random: () => n
   return into
 }
 
-/** A small seeded generator of uniform numbers in [0, 1) (mulberry32): the same sequence for the same seed. */
+/** A seeded generator of uniform numbers in [0, 1) (lib0's, Yjs's own utility library): the same sequence for the same seed. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const generator = prng.create(seed)
+  return () => prng.real53(generator)
 }
