@@ -1,12 +1,10 @@
 /**
  * Two servers, or two configurations of ours, side by side on one document size: both are up at
  * once and take turns in many short rounds, which of the two goes first drawn at random (seeded)
- * each round, so a drift in the machine's speed, or a periodic disturbance, falls on both alike.
- * A fixed order does not do that: with A B B A and rounds of 10 s, a disturbance that came back
- * every 8 rounds (about 80 s, from outside either server) hit B's turn every time, and ours
- * against ours read p99 1.40× itself. Prints each one's latency until every
- * reader applied a keystroke, its CPU per keystroke by thread, and B ÷ A with 95% bootstrap
- * intervals (bench/lib/stats.ts `ratioInterval`).
+ * each round (bench/lib/turns.ts), so a drift in the machine's speed, or a periodic disturbance,
+ * falls on both alike. Prints each one's latency until every reader applied a keystroke, its CPU
+ * per keystroke by thread, and B ÷ A with 95% bootstrap intervals (bench/lib/stats.ts
+ * `ratioInterval`).
  *
  *   node bench/compare.ts [--a ours] [--b ours] [--a-env K=V]... [--b-env K=V]... [--clients hocuspocus|y-websocket]
  *                         [--thin] [--readers 100] [--rounds 30] [--keystrokes 20] [--interval 100] [--seed 1] [--json FILE]
@@ -19,7 +17,8 @@ import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { cpuWindow, threadCpuMs } from './lib/proc-stats.ts'
 import { startServer, type BenchServer, type ClientProtocol, type ServerKind } from './lib/servers.ts'
-import { percentile, ratioInterval, round, seededRandom, type Interval } from './lib/stats.ts'
+import { percentile, ratioInterval, round, type Interval } from './lib/stats.ts'
+import { shuffledTurns } from './lib/turns.ts'
 import { closeRoom, openRoom, typeAndMeasure, typeAndSample, type TypingRoom } from './lib/typing.ts'
 import { WorkerPool } from './lib/workers.ts'
 
@@ -89,16 +88,13 @@ try {
   // Warm-up as in the fan-out suite: V8 optimises the hot paths some 60-70 keystrokes in.
   for (const side of running) await typeAndMeasure(side.room, 'w', Number(values['warm-up']), 20)
   const letters = 'hijklm'
-  const random = seededRandom(Number(values.seed))
-  for (let round = 0; round < Number(values.rounds); round++) {
-    for (const side of random() < 0.5 ? running : [...running].reverse()) {
-      const threadsBefore = threadCpuMs(side.server.pid)
-      const cpu = cpuWindow(side.server.pid)
-      const run = await typeAndSample(side.room, letters[round % letters.length]!, keystrokes, Number(values.interval))
-      side.cpuMs += cpu.stop().cpuMs
-      for (const [name, ms] of threadCpuMs(side.server.pid)) side.threadCpuMs.set(name, (side.threadCpuMs.get(name) ?? 0) + ms - (threadsBefore.get(name) ?? 0))
-      side.samples.push(...run.allReaders)
-    }
+  for (const { round, entry: side } of shuffledTurns(running, Number(values.rounds), Number(values.seed))) {
+    const threadsBefore = threadCpuMs(side.server.pid)
+    const cpu = cpuWindow(side.server.pid)
+    const run = await typeAndSample(side.room, letters[round % letters.length]!, keystrokes, Number(values.interval))
+    side.cpuMs += cpu.stop().cpuMs
+    for (const [name, ms] of threadCpuMs(side.server.pid)) side.threadCpuMs.set(name, (side.threadCpuMs.get(name) ?? 0) + ms - (threadsBefore.get(name) ?? 0))
+    side.samples.push(...run.allReaders)
   }
   for (const side of running) await closeRoom(side.room)
 } finally {

@@ -1,18 +1,37 @@
 import { describe, expect, it } from 'vitest'
-import { rotatingTurns } from '../bench/lib/turns.ts'
+import { shuffledTurns } from '../bench/lib/turns.ts'
 
-describe('rotatingTurns', () => {
-  it('gives every entry one turn per round, starting one further along each round', () => {
-    const turns = [...rotatingTurns(['a', 'b', 'c'], 3)].map(({ round, entry }) => `${round}${entry}`)
-    expect(turns).toEqual(['0a', '0b', '0c', '1b', '1c', '1a', '2c', '2a', '2b'])
+describe('shuffledTurns', () => {
+  const entries = ['ours', 'hocuspocus', 'y-websocket']
+  const roundsOf = (seed: number, rounds: number) => {
+    const byRound: string[][] = Array.from({ length: rounds }, () => [])
+    for (const { round, entry } of shuffledTurns(entries, rounds, seed)) byRound[round]!.push(entry)
+    return byRound
+  }
+
+  it('gives every entry exactly one turn per round', () => {
+    for (const order of roundsOf(7, 50)) expect([...order].sort()).toEqual([...entries].sort())
   })
 
-  it('over as many rounds as entries, each entry is once in every position', () => {
-    const entries = ['ours', 'hocuspocus', 'y-websocket', 'ours-y-websocket']
-    const order = [...rotatingTurns(entries, entries.length)].map(({ entry }) => entry)
-    for (let position = 0; position < entries.length; position++) {
-      const inPosition = entries.map((_, round) => order[round * entries.length + position])
-      expect(new Set(inPosition).size).toBe(entries.length)
+  it('repeats exactly for a seed, and draws another order for another seed', () => {
+    expect(roundsOf(3, 20)).toEqual(roundsOf(3, 20))
+    expect(roundsOf(3, 20)).not.toEqual(roundsOf(4, 20))
+  })
+
+  it('puts each entry in every position about equally often, in no fixed pattern', () => {
+    const rounds = roundsOf(1, 600)
+    for (const entry of entries) {
+      for (let position = 0; position < entries.length; position++) {
+        const count = rounds.filter((order) => order[position] === entry).length
+        // 200 expected; a fair draw falls within ±60 all but about once in 10^5.
+        expect(count).toBeGreaterThan(140)
+        expect(count).toBeLessThan(260)
+      }
     }
+    // All six orders occur, and a round's order does not follow from the round before it.
+    expect(new Set(rounds.map((order) => order.join())).size).toBe(6)
+    const repeats = rounds.slice(1).filter((order, i) => order.join() === rounds[i]!.join()).length
+    expect(repeats).toBeGreaterThan(50)
+    expect(repeats).toBeLessThan(150)
   })
 })

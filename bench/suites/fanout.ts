@@ -8,7 +8,7 @@ import { SERVER_LABELS, startServer, type BenchServer, type ClientProtocol, type
 import { ratio, ratioInterval, type Interval } from '../lib/stats.ts'
 import type { Suite } from '../lib/suite.ts'
 import { lineChart } from '../lib/svg.ts'
-import { rotatingTurns } from '../lib/turns.ts'
+import { shuffledTurns } from '../lib/turns.ts'
 import { closeRoom, openRoom, summarizeTyping, typeAndMeasure, typeAndSample, type TypingResult, type TypingRoom, type TypingSamples } from '../lib/typing.ts'
 import { WorkerPool } from '../lib/workers.ts'
 
@@ -73,7 +73,7 @@ export const fanout: Suite = {
     try {
       for (const n of counts) {
         // Every server is up with its room connected, and the runs take turns between them round by
-        // round (turns.ts); each point pools its mode's rounds.
+        // round, in an order drawn at random each round (turns.ts); each point pools its mode's rounds.
         const rooms: { series: Series; server: BenchServer; room: TypingRoom }[] = []
         try {
           for (const series of seriesOf(servers)) {
@@ -105,7 +105,7 @@ export const fanout: Suite = {
           ] as const) {
             const rounds = roundsOf[mode]
             const runs = new Map(rooms.map(({ series }) => [series.id, { samples: [] as TypingSamples[], cpuMs: 0, wallMs: 0, clientCpuPercent: 0 }]))
-            for (const { round, entry: { series, server, room } } of rotatingTurns(rooms, rounds)) {
+            for (const { round, entry: { series, server, room } } of shuffledTurns(rooms, rounds, n + (mode === 'human' ? 0 : 1) * 7919)) {
               const run = runs.get(series.id)!
               await pool.resetCpu()
               const cpu = cpuWindow(server.pid)
@@ -163,7 +163,7 @@ export const fanout: Suite = {
       markdown.push(
         '',
         mode === 'human'
-          ? `**Human rate** (${humanRounds} × ${humanKeystrokes} keystrokes per server and point, the servers taking turns run by run, one every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients. Every server runs once more with thin readers, which only note when a keystroke's message arrives: on one machine the readers' own work (hundreds of clients decoding and applying every keystroke on the server's cores) is most of the latency, and thin readers leave the server's part. Ratios compare like with like: thin readers with thin readers. In brackets after a latency ratio, its 95% bootstrap interval over the keystrokes (\`bench/lib/stats.ts\` \`ratioInterval\`): how far the luck of which keystrokes were slow could move it. Drift between whole runs comes on top.`
+          ? `**Human rate** (${humanRounds} × ${humanKeystrokes} keystrokes per server and point, the servers taking turns in an order drawn at random each round, one keystroke every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients. Every server runs once more with thin readers, which only note when a keystroke's message arrives: on one machine the readers' own work (hundreds of clients decoding and applying every keystroke on the server's cores) is most of the latency, and thin readers leave the server's part. Ratios compare like with like: thin readers with thin readers. In brackets after a latency ratio, its 95% bootstrap interval over the keystrokes (\`bench/lib/stats.ts\` \`ratioInterval\`): how far the luck of which keystrokes were slow could move it. Drift between whole runs comes on top.`
           : `**Full speed** (${fullSpeedRounds} × ${fullSpeedKeystrokes} keystrokes per server and point, one per event-loop turn of the writer, not waiting for arrival).`,
         '',
       )

@@ -8,7 +8,7 @@ import { SERVER_LABELS, startServer, type BenchServer, type ServerKind } from '.
 import { ratio, round, summarize, type Summary } from '../lib/stats.ts'
 import type { Suite } from '../lib/suite.ts'
 import type { ClientSpec } from '../lib/worker-protocol.ts'
-import { rotatingTurns } from '../lib/turns.ts'
+import { shuffledTurns } from '../lib/turns.ts'
 import { WorkerPool } from '../lib/workers.ts'
 
 interface ManyDocsRow {
@@ -67,7 +67,7 @@ export const manyDocs: Suite = {
         await Promise.all(workers.map((worker, i) => worker.call({ cmd: 'prepare', creators: [], waiters: placed[i]!.b, timeoutMs: 120_000 })))
       }
       const runs = new Map(rooms.map(({ kind }) => [kind, { latencies: [] as number[], lost: 0, cpuMs: 0, wallMs: 0, busiestClientCpuPercent: 0 }]))
-      for (const { round, entry: { kind, server, placed } } of rotatingTurns(rooms, rounds)) {
+      for (const { round, entry: { kind, server, placed } } of shuffledTurns(rooms, rounds)) {
         const run = runs.get(kind)!
         log(`many-docs: ${kind}, round ${round + 1} of ${rounds}: ${documents * 2} clients typing ${count} keystrokes each, one every ${intervalMs} ms`)
         const typed = await typeOnEveryDocument(pool, server, placed, documents, count, intervalMs)
