@@ -105,7 +105,7 @@ export const fanout: Suite = {
           ] as const) {
             const rounds = roundsOf[mode]
             const runs = new Map(rooms.map(({ series }) => [series.id, { samples: [] as TypingSamples[], cpuMs: 0, wallMs: 0, clientCpuPercent: 0 }]))
-            for (const { round, entry: { series, server, room } } of shuffledTurns(rooms, rounds, n + (mode === 'human' ? 0 : 1) * 7919)) {
+            for (const { round, entry: { series, server, room } } of shuffledTurns(rooms, rounds, seedOf(n, mode))) {
               const run = runs.get(series.id)!
               await pool.resetCpu()
               const cpu = cpuWindow(server.pid)
@@ -219,6 +219,11 @@ export const fanout: Suite = {
     })))
     return { data: { keystrokes: { human: humanKeystrokes, humanIntervalMs, fullSpeed: fullSpeedKeystrokes }, rounds: { human: humanRounds, fullSpeed: fullSpeedRounds }, workers: { writer: 1, readers: profile.readerWorkers }, rows }, markdown, plots }
   },
+}
+
+/** A seed of its own for each point's order of turns, so no two points draw the same orders. */
+function seedOf(readers: number, mode: 'human' | 'full-speed'): number {
+  return readers * 2 + (mode === 'human' ? 0 : 1)
 }
 
 /** The series measured for `servers`: each with its own clients and with thin readers, and ours with y-websocket's when the reference runs. */
