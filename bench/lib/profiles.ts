@@ -21,7 +21,7 @@ export interface Profile {
      */
     humanRounds: number
     fullSpeedKeystrokes: number
-    /** Full-speed runs per server and point, alternating between the servers; each point pools them. */
+    /** Full-speed runs per server and point, the servers taking turns; each point pools them. */
     rounds: number
   }
   manyDocs: {

@@ -1,5 +1,6 @@
 /**
- * Small statistics for latency samples: nearest-rank percentiles and rounding.
+ * Small statistics for latency samples: nearest-rank percentiles, rounding, bootstrap intervals
+ * of a ratio of percentiles, and the seeded generator those and the order of turns draw from.
  */
 import * as prng from 'lib0/prng'
 
