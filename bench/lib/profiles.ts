@@ -28,7 +28,7 @@ export interface Profile {
     documents: number
     keystrokesPerClient: number
     intervalMs: number
-    /** Runs per server, alternating between the servers; the figures pool them. */
+    /** Runs per server, the servers taking turns in a random order; the figures pool them. */
     rounds: number
   }
   /**
