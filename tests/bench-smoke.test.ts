@@ -57,6 +57,7 @@ describe('benchmark harness', () => {
         expect(row.latency.keystrokes).toBe(row.mode === 'human' ? fanout.data.rounds.human * fanout.data.keystrokes.human : fanout.data.rounds.fullSpeed * fanout.data.keystrokes.fullSpeed)
         expect(row.latency.allReaders.count).toBe(row.latency.keystrokes)
         expect(row.clients.busiestWorkerCpuPercent).toBeGreaterThan(0)
+        expect(row.clients.readersCpuMsPerKeystroke).toBeGreaterThan(0)
         // Ours' latency ratios come with bootstrap intervals, per peer its series is compared with.
         const peers = { ours: ['hocuspocus', 'y-websocket'], 'ours-thin': ['hocuspocus', 'y-websocket'], 'ours-y-websocket': ['y-websocket'] }[row.series as string] ?? []
         expect(Object.keys(row.ratioIntervals ?? {}).sort(), row.series).toEqual(peers)

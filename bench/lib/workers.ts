@@ -74,6 +74,8 @@ export class ClientWorker {
 /** CPU use of each client worker over a window, as a percentage of one core. */
 export interface ClientCpu {
   workers: number
+  /** CPU milliseconds each worker used, in the pool's order. */
+  cpuMs: number[]
   maxCpuPercent: number
   meanCpuPercent: number
 }
@@ -97,6 +99,7 @@ export class WorkerPool {
     const percents = usages.map((usage) => (usage.cpuMs / usage.wallMs) * 100)
     return {
       workers: this.workers.length,
+      cpuMs: usages.map((usage) => usage.cpuMs),
       maxCpuPercent: Math.round(Math.max(...percents) * 10) / 10,
       meanCpuPercent: Math.round((percents.reduce((a, b) => a + b, 0) / percents.length) * 10) / 10,
     }

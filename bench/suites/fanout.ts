@@ -50,8 +50,12 @@ interface FanoutRow {
   /** Server CPU time per keystroke, ms: robust to a busy machine, unlike latency. */
   serverCpuMsPerKeystroke: number
   serverRssMB: number
-  /** The busiest client worker's CPU over any one run of this point, % of one core. */
-  clients: { busiestWorkerCpuPercent: number }
+  /**
+   * The busiest client worker's CPU over any one run of this point, % of one core; and the reader
+   * workers' CPU time per keystroke, all together: next to the server's, how much of the machine's
+   * work on a keystroke is the readers' own (the same clients for every server).
+   */
+  clients: { busiestWorkerCpuPercent: number; readersCpuMsPerKeystroke: number }
   /** Ours only: per peer, 95% bootstrap intervals of the p50 and p99 ratios (stats.ts `ratioInterval`). */
   ratioIntervals?: Partial<Record<ServerKind, { p50: Interval | null; p99: Interval | null }>>
 }
@@ -104,7 +108,7 @@ export const fanout: Suite = {
             ['full-speed', 'fgnopq', fullSpeedKeystrokes, 0],
           ] as const) {
             const rounds = roundsOf[mode]
-            const runs = new Map(rooms.map(({ series }) => [series.id, { samples: [] as TypingSamples[], cpuMs: 0, wallMs: 0, clientCpuPercent: 0 }]))
+            const runs = new Map(rooms.map(({ series }) => [series.id, { samples: [] as TypingSamples[], cpuMs: 0, wallMs: 0, clientCpuPercent: 0, readersCpuMs: 0 }]))
             for (const { round, entry: { series, server, room } } of shuffledTurns(rooms, rounds, seedOf(n, mode))) {
               const run = runs.get(series.id)!
               await pool.resetCpu()
@@ -113,7 +117,10 @@ export const fanout: Suite = {
               const serverCpu = cpu.stop()
               run.cpuMs += serverCpu.cpuMs
               run.wallMs += serverCpu.wallMs
-              run.clientCpuPercent = Math.max(run.clientCpuPercent, (await pool.cpu()).maxCpuPercent)
+              const clientCpu = await pool.cpu()
+              run.clientCpuPercent = Math.max(run.clientCpuPercent, clientCpu.maxCpuPercent)
+              // The pool's first worker is the writer's.
+              run.readersCpuMs += clientCpu.cpuMs.slice(1).reduce((sum, ms) => sum + ms, 0)
             }
             for (const { series, server } of rooms) {
               const run = runs.get(series.id)!
@@ -129,7 +136,7 @@ export const fanout: Suite = {
                 serverCpuPercent: Math.round((run.cpuMs / run.wallMs) * 1000) / 10,
                 serverCpuMsPerKeystroke: Math.round((run.cpuMs / latency.keystrokes) * 100) / 100,
                 serverRssMB: Math.round(server.rssBytes() / 1e5) / 10,
-                clients: { busiestWorkerCpuPercent: run.clientCpuPercent },
+                clients: { busiestWorkerCpuPercent: run.clientCpuPercent, readersCpuMsPerKeystroke: Math.round((run.readersCpuMs / latency.keystrokes) * 100) / 100 },
               }
               rows.push(row)
               samplesOf.set(row, run.samples.flatMap((samples) => samples.allReaders))
@@ -163,14 +170,14 @@ export const fanout: Suite = {
       markdown.push(
         '',
         mode === 'human'
-          ? `**Human rate** (${humanRounds} × ${humanKeystrokes} keystrokes per server and point, the servers taking turns in an order drawn at random each round, one keystroke every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients. Every server runs once more with thin readers, which only note when a keystroke's message arrives: on one machine the readers' own work (hundreds of clients decoding and applying every keystroke on the server's cores) is most of the latency, and thin readers leave the server's part. Ratios compare like with like: thin readers with thin readers. In brackets after a latency ratio, its 95% bootstrap interval over the keystrokes (\`bench/lib/stats.ts\` \`ratioInterval\`): how far the luck of which keystrokes were slow could move it. Drift between whole runs comes on top.`
+          ? `**Human rate** (${humanRounds} × ${humanKeystrokes} keystrokes per server and point, the servers taking turns in an order drawn at random each round, one keystroke every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients. Every server runs once more with thin readers, which only note when a keystroke's message arrives: on one machine the readers' own work (hundreds of clients decoding and applying every keystroke on the server's cores) is most of the latency (compare *readers' CPU ms per keystroke*, all reader workers together, with the server's), and thin readers leave the server's part. Ratios compare like with like: thin readers with thin readers. In brackets after a latency ratio, its 95% bootstrap interval over the keystrokes (\`bench/lib/stats.ts\` \`ratioInterval\`): how far the luck of which keystrokes were slow could move it. Drift between whole runs comes on top.`
           : `**Full speed** (${fullSpeedRounds} × ${fullSpeedKeystrokes} keystrokes per server and point, one per event-loop turn of the writer, not waiting for arrival).`,
         '',
       )
       const peerColumns = servers.filter((s) => s !== 'ours').flatMap((peer) => [`ours/${peer} p50`, `ours/${peer} p99`, `ours/${peer} CPU per keystroke`])
       markdown.push(
         ...table(
-          ['readers', 'server', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'server CPU %', 'server CPU ms per keystroke', 'server RSS MB', 'busiest client worker CPU %', ...peerColumns],
+          ['readers', 'server', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'server CPU %', 'server CPU ms per keystroke', 'server RSS MB', 'busiest client worker CPU %', "readers' CPU ms per keystroke", ...peerColumns],
           rows
             .filter((r) => r.mode === mode)
             .map((r) => {
@@ -198,6 +205,7 @@ export const fanout: Suite = {
                 r.serverCpuMsPerKeystroke,
                 r.serverRssMB,
                 r.clients.busiestWorkerCpuPercent,
+                r.clients.readersCpuMsPerKeystroke,
                 ...ratios,
               ]
             }),
