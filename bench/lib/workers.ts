@@ -71,7 +71,7 @@ export class ClientWorker {
   }
 }
 
-/** CPU use of each client worker over a window, as a percentage of one core. */
+/** CPU use of the client workers over a window: per worker in milliseconds, and as a percentage of one core. */
 export interface ClientCpu {
   workers: number
   /** CPU milliseconds each worker used, in the pool's order. */
