@@ -39,7 +39,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
   },
 })
-const kinds: ServerKind[] = ['ours', 'hocuspocus', 'y-websocket']
+const kinds: ServerKind[] = ['ours', 'hocuspocus', 'y-websocket', 'floor']
 const clients = values.clients as ClientProtocol
 if (!['hocuspocus', 'y-websocket'].includes(clients)) throw new Error(`--clients: hocuspocus or y-websocket, not ${clients}`)
 const sides = (['a', 'b'] as const).map((label) => {

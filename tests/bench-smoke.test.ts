@@ -43,12 +43,12 @@ describe('benchmark harness', () => {
       const manyDocs = results.suites['many-docs']
       const scaleOut = results.suites['scale-out']
 
-      // Three servers with their own clients, ours once more with y-websocket clients on /yjs, and
-      // the three with thin readers; two modes each.
-      expect(fanout.data.rows).toHaveLength(7 * 2)
+      // Three servers and the relay floor with their own clients, ours once more with y-websocket
+      // clients on /yjs, and the four with thin readers; two modes each.
+      expect(fanout.data.rows).toHaveLength(9 * 2)
       expect(fanout.data.rows.filter((row: { series: string }) => row.series === 'ours-y-websocket').map((row: { clientProtocol: string }) => row.clientProtocol)).toEqual(['y-websocket', 'y-websocket'])
       const thinSeries = fanout.data.rows.filter((row: { thinReaders: boolean }) => row.thinReaders).map((row: { series: string }) => row.series)
-      expect(thinSeries.sort()).toEqual(['hocuspocus-thin', 'hocuspocus-thin', 'ours-thin', 'ours-thin', 'y-websocket-thin', 'y-websocket-thin'])
+      expect(thinSeries.sort()).toEqual(['floor-thin', 'floor-thin', 'hocuspocus-thin', 'hocuspocus-thin', 'ours-thin', 'ours-thin', 'y-websocket-thin', 'y-websocket-thin'])
       for (const row of fanout.data.rows) {
         expectLatency(row.latency.allReaders, `fanout ${row.server} ${row.mode}`)
         expect(row.latency.lost).toBe(0)
@@ -58,8 +58,10 @@ describe('benchmark harness', () => {
         expect(row.latency.allReaders.count).toBe(row.latency.keystrokes)
         expect(row.clients.busiestWorkerCpuPercent).toBeGreaterThan(0)
         expect(row.clients.readersCpuMsPerKeystroke).toBeGreaterThan(0)
-        // Ours' latency ratios come with bootstrap intervals, per peer its series is compared with.
-        const peers = { ours: ['hocuspocus', 'y-websocket'], 'ours-thin': ['hocuspocus', 'y-websocket'], 'ours-y-websocket': ['y-websocket'] }[row.series as string] ?? []
+        // Ours' latency ratios (and the floor's, to bare Hocuspocus) come with bootstrap intervals,
+        // per peer its series is compared with. Every reader got every keystroke from the floor too
+        // (\`lost\` above): it speaks the protocol, it only skips the server's work.
+        const peers = { ours: ['hocuspocus', 'y-websocket'], 'ours-thin': ['hocuspocus', 'y-websocket'], 'ours-y-websocket': ['y-websocket'], floor: ['hocuspocus'], 'floor-thin': ['hocuspocus'] }[row.series as string] ?? []
         expect(Object.keys(row.ratioIntervals ?? {}).sort(), row.series).toEqual(peers)
         for (const peer of peers) {
           for (const interval of [row.ratioIntervals[peer].p50, row.ratioIntervals[peer].p99]) {

@@ -19,14 +19,18 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** Checkout whose server is "ours": this one, or `BENCH_OURS_ROOT` to measure another build with this harness. */
 export const OURS_ROOT = path.resolve(process.env.BENCH_OURS_ROOT ?? ROOT)
 
-/** The servers compared. */
-export type ServerKind = 'ours' | 'hocuspocus' | 'y-websocket'
+/**
+ * The servers compared, and `floor` (bench/peers/relay-floor.ts): not a server anyone would run
+ * but the least one can do, to show how low a fan-out latency can go on the machine.
+ */
+export type ServerKind = 'ours' | 'hocuspocus' | 'y-websocket' | 'floor'
 
 /** Display names, as in the result tables. */
 export const SERVER_LABELS: Record<ServerKind, string> = {
   ours: 'ours (auth + durable SQLite)',
   hocuspocus: 'bare Hocuspocus',
   'y-websocket': 'y-websocket reference',
+  floor: 'relay floor (forwards frames, no checks)',
 }
 
 /** Which client library speaks to a server. */
@@ -78,6 +82,12 @@ export interface StartOptions {
   nodeArgs?: string[]
 }
 
+const PEER_SCRIPTS: Record<Exclude<ServerKind, 'ours'>, string> = {
+  hocuspocus: 'bench/peers/bare-hocuspocus.ts',
+  'y-websocket': 'bench/peers/y-websocket-server.ts',
+  floor: 'bench/peers/relay-floor.ts',
+}
+
 /** Starts a fresh server of `kind`. */
 export async function startServer(kind: ServerKind, options: StartOptions = {}): Promise<BenchServer> {
   if (kind === 'ours') {
@@ -101,9 +111,9 @@ export async function startServer(kind: ServerKind, options: StartOptions = {}):
     const token = await mintToken(BENCH_SECRET, { user: { id: 'bench', name: 'Bench' } })
     return describe(kind, child, `ws://127.0.0.1:${child.port}/collab`, 'hocuspocus', token, options.dataDir || options.keepDataDir ? undefined : dataDir, dataDir)
   }
-  const script = kind === 'hocuspocus' ? 'bench/peers/bare-hocuspocus.ts' : 'bench/peers/y-websocket-server.ts'
+  const script = PEER_SCRIPTS[kind]
   const child = await launch(path.join(ROOT, script), options.nodeArgs ?? [], { PORT: '0' })
-  return describe(kind, child, `ws://127.0.0.1:${child.port}`, kind === 'hocuspocus' ? 'hocuspocus' : 'y-websocket', 'bench', undefined, undefined)
+  return describe(kind, child, `ws://127.0.0.1:${child.port}`, kind === 'y-websocket' ? 'y-websocket' : 'hocuspocus', 'bench', undefined, undefined)
 }
 
 function describe(

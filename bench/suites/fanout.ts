@@ -36,6 +36,7 @@ const SERIES_LABELS: Record<SeriesId, string> = {
   'ours-thin': `${SERVER_LABELS.ours}, thin readers`,
   'hocuspocus-thin': `${SERVER_LABELS.hocuspocus}, thin readers`,
   'y-websocket-thin': `${SERVER_LABELS['y-websocket']}, thin readers`,
+  'floor-thin': `${SERVER_LABELS.floor}, thin readers`,
 }
 
 interface FanoutRow {
@@ -56,7 +57,7 @@ interface FanoutRow {
    * work on a keystroke is the readers' own (the same clients for every server).
    */
   clients: { busiestWorkerCpuPercent: number; readersCpuMsPerKeystroke: number }
-  /** Ours only: per peer, 95% bootstrap intervals of the p50 and p99 ratios (stats.ts `ratioInterval`). */
+  /** Ours (and the floor, against bare Hocuspocus): per peer, 95% bootstrap intervals of the p50 and p99 ratios (stats.ts `ratioInterval`). */
   ratioIntervals?: Partial<Record<ServerKind, { p50: Interval | null; p99: Interval | null }>>
 }
 
@@ -160,9 +161,9 @@ export const fanout: Suite = {
         const counterpart = peer === 'ours' ? null : peerSeries(row.series, peer)
         const other = counterpart === null ? undefined : find(counterpart, row.readers, row.mode)
         if (!other) continue
-        const [ours, theirs] = [samplesOf.get(row)!, samplesOf.get(other)!]
+        const [these, theirs] = [samplesOf.get(row)!, samplesOf.get(other)!]
         row.ratioIntervals ??= {}
-        row.ratioIntervals[peer] = { p50: ratioInterval(ours, theirs, 50), p99: ratioInterval(ours, theirs, 99) }
+        row.ratioIntervals[peer] = { p50: ratioInterval(these, theirs, 50), p99: ratioInterval(these, theirs, 99) }
       }
     }
     const markdown: string[] = []
@@ -170,11 +171,11 @@ export const fanout: Suite = {
       markdown.push(
         '',
         mode === 'human'
-          ? `**Human rate** (${humanRounds} × ${humanKeystrokes} keystrokes per server and point, the servers taking turns in an order drawn at random each round, one keystroke every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients. Every server runs once more with thin readers, which only note when a keystroke's message arrives: on one machine the readers' own work (hundreds of clients decoding and applying every keystroke on the server's cores) is most of the latency (compare *readers' CPU ms per keystroke*, all reader workers together, with the server's), and thin readers leave the server's part. Ratios compare like with like: thin readers with thin readers. In brackets after a latency ratio, its 95% bootstrap interval over the keystrokes (\`bench/lib/stats.ts\` \`ratioInterval\`): how far the luck of which keystrokes were slow could move it. Drift between whole runs comes on top.`
+          ? `**Human rate** (${humanRounds} × ${humanKeystrokes} keystrokes per server and point, the servers taking turns in an order drawn at random each round, one keystroke every ${humanIntervalMs} ms). Latency until *every* reader applied the keystroke; per-reader p50 in brackets. Ours runs twice: with HocuspocusProvider clients (the editor's) and with stock y-websocket clients on its \`/yjs\` endpoint, the reference server's own clients. Every server runs once more with thin readers, which only note when a keystroke's message arrives: on one machine the readers' own work (hundreds of clients decoding and applying every keystroke on the server's cores) is most of the latency (compare *readers' CPU ms per keystroke*, all reader workers together, with the server's), and thin readers leave the server's part. Ratios are the row's server ÷ the peer and compare like with like: thin readers with thin readers. The *relay floor* (\`bench/peers/relay-floor.ts\`) is not a server to run: it writes each update frame to the readers as it came, before it even decodes it, with no checks and no storage. At human rate a server that writes to its readers as the others do gets no lower, so its ratio to bare Hocuspocus is about the lowest a server can reach here with these clients (at full speed it is no floor: it merges no bursts). In brackets after a latency ratio, its 95% bootstrap interval over the keystrokes (\`bench/lib/stats.ts\` \`ratioInterval\`): how far the luck of which keystrokes were slow could move it. Drift between whole runs comes on top.`
           : `**Full speed** (${fullSpeedRounds} × ${fullSpeedKeystrokes} keystrokes per server and point, one per event-loop turn of the writer, not waiting for arrival).`,
         '',
       )
-      const peerColumns = servers.filter((s) => s !== 'ours').flatMap((peer) => [`ours/${peer} p50`, `ours/${peer} p99`, `ours/${peer} CPU per keystroke`])
+      const peerColumns = servers.filter((s) => s !== 'ours').flatMap((peer) => [`÷ ${peer} p50`, `÷ ${peer} p99`, `÷ ${peer} CPU per keystroke`])
       markdown.push(
         ...table(
           ['readers', 'server', 'p50 ms', 'p99 ms', 'max ms', 'lost', 'server CPU %', 'server CPU ms per keystroke', 'server RSS MB', 'busiest client worker CPU %', "readers' CPU ms per keystroke", ...peerColumns],
@@ -234,19 +235,26 @@ function seedOf(readers: number, mode: 'human' | 'full-speed'): number {
   return readers * 2 + (mode === 'human' ? 0 : 1)
 }
 
-/** The series measured for `servers`: each with its own clients and with thin readers, and ours with y-websocket's when the reference runs. */
+/**
+ * The series measured for `servers`: each with its own clients and with thin readers, ours with
+ * y-websocket's when the reference runs, and the relay floor (bench/peers/relay-floor.ts) when bare
+ * Hocuspocus runs: the least a server can do, to show how far below bare Hocuspocus any server
+ * can get with these clients on this machine.
+ */
 function seriesOf(servers: readonly ServerKind[]): Series[] {
   const own = (server: ServerKind): ClientProtocol => (server === 'y-websocket' ? 'y-websocket' : 'hocuspocus')
-  const series: Series[] = servers.map((server) => ({ id: server, server, protocol: own(server), thin: false }))
+  const measured: ServerKind[] = servers.includes('hocuspocus') ? [...servers, 'floor'] : [...servers]
+  const series: Series[] = measured.map((server) => ({ id: server, server, protocol: own(server), thin: false }))
   if (servers.includes('ours') && servers.includes('y-websocket')) series.push({ id: 'ours-y-websocket', server: 'ours', protocol: 'y-websocket', thin: false })
-  for (const server of servers) series.push({ id: `${server}-thin`, server, protocol: own(server), thin: true })
+  for (const server of measured) series.push({ id: `${server}-thin`, server, protocol: own(server), thin: true })
   return series
 }
 
-/** The peer's series an ours series is compared with (`null`: none, or not one of ours). */
+/** The peer's series a series is compared with (`null`: none): ours' with every peer's, the floor's with bare Hocuspocus'. */
 function peerSeries(series: SeriesId, peer: ServerKind): SeriesId | null {
   if (series === 'ours') return peer
   if (series === 'ours-thin') return `${peer}-thin`
+  if (series === 'floor' || series === 'floor-thin') return peer === 'hocuspocus' ? (series === 'floor' ? peer : `${peer}-thin`) : null
   // Ours with y-websocket clients against bare Hocuspocus would compare client libraries too.
   if (series === 'ours-y-websocket') return peer === 'y-websocket' ? peer : null
   return null
