@@ -76,14 +76,21 @@ wss.on('connection', (socket) => {
       for (const other of room.sockets) if (other !== socket) other.send(data)
       Y.applyUpdate(room.doc, decoding.readVarUint8Array(decoder))
     } else if (step === SYNC_TYPES.step2) {
-      const update = decoding.readVarUint8Array(decoder)
-      const frame = message(name, (encoder) => {
-        encoding.writeVarUint(encoder, MESSAGE_TYPES.sync)
-        encoding.writeVarUint(encoder, SYNC_TYPES.update)
-        encoding.writeVarUint8Array(encoder, update)
-      })
-      for (const other of room.sockets) if (other !== socket) other.send(frame)
-      Y.applyUpdate(room.doc, update)
+      // A client's answer to this side's step 1: mostly nothing new (every client answers it on
+      // every keep-alive). Only what changed the document goes to the others, as for the servers.
+      let changed: Uint8Array | null = null
+      const noteChange = (update: Uint8Array) => (changed = update)
+      room.doc.on('update', noteChange)
+      Y.applyUpdate(room.doc, decoding.readVarUint8Array(decoder))
+      room.doc.off('update', noteChange)
+      if (changed) {
+        const frame = message(name, (encoder) => {
+          encoding.writeVarUint(encoder, MESSAGE_TYPES.sync)
+          encoding.writeVarUint(encoder, SYNC_TYPES.update)
+          encoding.writeVarUint8Array(encoder, changed!)
+        })
+        for (const other of room.sockets) if (other !== socket) other.send(frame)
+      }
     } else if (step === SYNC_TYPES.step1) {
       // What the client lacks, then what this side has, for the client to send what it lacks.
       const stateVector = decoding.readVarUint8Array(decoder)
