@@ -106,7 +106,7 @@ const header = [
   `acknowledgement after fsync, message limits, change log, history), bare \`@hocuspocus/server\` (no extensions) and the y-websocket`,
   `1.x reference server (\`setupWSConnection\`, in memory). One yjs copy everywhere. Clients: real WebSockets (\`ws\`) in`,
   `${profile.readerWorkers + 1} client worker processes (one writer, ${profile.readerWorkers} for readers); HocuspocusProvider for ours and bare`,
-  `Hocuspocus, y-websocket's WebsocketProvider for the reference server; no presence. Ratios are ours/peer (below 1: ours is faster/smaller).`,
+  `Hocuspocus, y-websocket's WebsocketProvider for the reference server; no presence. Ratios are ours/peer (below 1: ours is faster/smaller); in fan-out the relay floor's row (\`bench/peers/relay-floor.ts\`, the least a server can do) has floor/bare Hocuspocus.`,
   `Total run time ${summary.totalSeconds} s.`,
   '',
 ]
