@@ -254,7 +254,8 @@ function seriesOf(servers: readonly ServerKind[]): Series[] {
 function peerSeries(series: SeriesId, peer: ServerKind): SeriesId | null {
   if (series === 'ours') return peer
   if (series === 'ours-thin') return `${peer}-thin`
-  if (series === 'floor' || series === 'floor-thin') return peer === 'hocuspocus' ? (series === 'floor' ? peer : `${peer}-thin`) : null
+  if (series === 'floor') return peer === 'hocuspocus' ? 'hocuspocus' : null
+  if (series === 'floor-thin') return peer === 'hocuspocus' ? 'hocuspocus-thin' : null
   // Ours with y-websocket clients against bare Hocuspocus would compare client libraries too.
   if (series === 'ours-y-websocket') return peer === 'y-websocket' ? peer : null
   return null
