@@ -40,7 +40,8 @@ export function targetsTable(suites: Suites): string[] {
           : `${ours} ms, ${reference}× the reference${sameClients === null ? '' : `; with the reference's own (y-websocket) clients ${oursSameClients} ms, ${sameClients}×`}${thin('y-websocket', 'the reference')}`,
       met: reference === null ? null : reference <= 1,
     })
-    // The relay floor does no server work at all (bench/peers/relay-floor.ts): no server gets lower.
+    // The relay floor does no server work (bench/peers/relay-floor.ts): at human rate a server that
+    // writes to its readers as the others do gets no lower, so it shows how low the ratio can go here.
     const floor = p99('floor')
     const floorRatio = ratio(floor, p99('hocuspocus'))
     const floorNote = floorRatio === null ? '' : `; the relay floor, which only forwards frames, ${floor} ms, ${floorRatio}× bare Hocuspocus`
