@@ -26,7 +26,7 @@ describe('thin reader', () => {
       ['hocuspocus', 'hocuspocus', collabUrl(server.url)],
       ['y-websocket', 'y-websocket', `${server.url.replace(/^http/, 'ws')}/yjs`],
     ] as const) {
-      const reader = connectThinReader({ protocol, url, doc: 'thin', token: await testToken(`Thin ${name}`) }, () => performance.now(), 30_000)
+      const reader = connectThinReader({ protocol, url, doc: 'thin', token: await testToken(`Thin ${name}`) }, () => performance.now())
       cleanups.push(() => reader.destroy())
       const entry = { name, reader, counted: 0, updates: 0 }
       reader.onUpdate((keystrokes) => {

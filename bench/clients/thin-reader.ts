@@ -18,6 +18,7 @@ import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { AUTH_TYPES, MESSAGE_TYPES, SYNC_TYPES } from '../../shared/frame-inspection.ts'
 import type { ClientProtocol } from '../lib/servers.ts'
+import { staggeredKeepAlive } from './keep-alive.ts'
 
 /** The provider version a Hocuspocus client announces with its token. */
 const HOCUSPOCUS_PROVIDER_VERSION = '4.8.0'
@@ -33,8 +34,8 @@ export interface ThinReader {
   destroy(): void
 }
 
-/** Connects a thin reader; `keepAliveMs` re-requests the state (servers close silent connections). */
-export function connectThinReader(spec: { protocol: ClientProtocol; url: string; doc: string; token: string }, now: () => number, keepAliveMs: number): ThinReader {
+/** Connects a thin reader; it re-requests the state now and then (keep-alive.ts: servers close silent connections). */
+export function connectThinReader(spec: { protocol: ClientProtocol; url: string; doc: string; token: string }, now: () => number): ThinReader {
   const hocuspocus = spec.protocol === 'hocuspocus'
   // y-websocket carries the document in the URL; Hocuspocus in every message.
   const socket = new WebSocket(hocuspocus ? spec.url : `${spec.url.replace(/\/$/, '')}/${encodeURIComponent(spec.doc)}?token=${encodeURIComponent(spec.token)}`)
@@ -88,14 +89,14 @@ export function connectThinReader(spec: { protocol: ClientProtocol; url: string;
       })
     }
   })
-  const keepAlive = setInterval(() => socket.readyState === WebSocket.OPEN && requestState(), keepAliveMs)
+  const stopKeepAlive = staggeredKeepAlive(() => socket.readyState === WebSocket.OPEN && requestState())
   return {
     isSynced: () => synced,
     onUpdate(next) {
       listener = next
     },
     destroy() {
-      clearInterval(keepAlive)
+      stopKeepAlive()
       socket.terminate()
     },
   }

@@ -12,11 +12,12 @@
  */
 import { gunzipSync } from 'node:zlib'
 import fs from 'node:fs'
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider'
+import { HocuspocusProvider, HocuspocusProviderWebsocket, WebSocketStatus } from '@hocuspocus/provider'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import type { WorkerCommand, WorkerReply, ClientSpec } from '../lib/worker-protocol.ts'
 import { TaskCoalescingWebSocket } from './task-coalescing-websocket.ts'
+import { staggeredKeepAlive, stateRequest } from './keep-alive.ts'
 import { connectThinReader, type ThinReader } from './thin-reader.ts'
 
 /** Monotonic milliseconds shared by all processes on the machine. */
@@ -31,14 +32,6 @@ interface BenchClient {
   onUnsynced(listener: (count: number) => void): void
   destroy(): void
 }
-
-/**
- * Every client asks for the server's state this often (a sync step 1, answered with an empty
- * diff). Hocuspocus closes a connection that has sent nothing for 60 s; a reader without presence
- * sends nothing after connecting, so without this it was dropped mid-run and its reconnection
- * (about a second) showed up as a latency. Both providers get the same request at the same rate.
- */
-const KEEPALIVE_MS = 30_000
 
 // y-websocket's provider adds a process 'exit' listener per instance; thousands are expected here.
 process.setMaxListeners(0)
@@ -69,15 +62,18 @@ function connect(spec: ClientSpec): BenchClient {
       document: ydoc,
       token: spec.token,
       awareness: null,
-      forceSyncInterval: KEEPALIVE_MS,
     })
     provider.attach()
+    const stopKeepAlive = staggeredKeepAlive(() => {
+      if (socket.status === WebSocketStatus.Connected) socket.send(stateRequest(ydoc, spec.doc))
+    })
     return {
       ydoc,
       isSynced: () => provider.synced,
       unsynced: () => provider.unsyncedChanges,
       onUnsynced: (listener) => provider.on('unsyncedChanges', ({ number }: { number: number }) => listener(number)),
       destroy() {
+        stopKeepAlive()
         provider.destroy()
         socket.destroy()
       },
@@ -88,17 +84,20 @@ function connect(spec: ClientSpec): BenchClient {
     WebSocketPolyfill: TaskCoalescingWebSocket as never,
     disableBc: true,
     connect: false,
-    resyncInterval: KEEPALIVE_MS,
     params: { token: spec.token },
   })
   provider.awareness.setLocalState(null)
   provider.connect()
+  const stopKeepAlive = staggeredKeepAlive(() => {
+    if (provider.ws?.readyState === TaskCoalescingWebSocket.OPEN) provider.ws.send(stateRequest(ydoc, null))
+  })
   return {
     ydoc,
     isSynced: () => provider.synced,
     unsynced: () => 0,
     onUnsynced: () => {},
     destroy() {
+      stopKeepAlive()
       provider.destroy()
     },
   }
@@ -142,7 +141,7 @@ async function handle(command: WorkerCommand): Promise<unknown> {
       for (let i = 0; i < command.clients.length; i += batch) {
         const opened = command.clients.slice(i, i + batch).map((spec) => {
           if (spec.thin) {
-            const reader = connectThinReader(spec, now, KEEPALIVE_MS)
+            const reader = connectThinReader(spec, now)
             thinReaders.set(spec.key, reader)
             return reader
           }
