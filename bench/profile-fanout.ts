@@ -3,9 +3,11 @@
  * against ours (or, with `--server hocuspocus`, a peer to compare with) under `--cpu-prof`, then
  * prints the heaviest functions and files by self time.
  *
- *   node bench/profile-fanout.ts [--server ours] [--readers 100] [--keystrokes 2000] [--interval 0] [--dir /tmp/collab-prof]
+ *   node bench/profile-fanout.ts [--server ours] [--readers 100] [--keystrokes 2000] [--interval 0] [--sample-us 1000] [--dir /tmp/collab-prof]
  *
- * `--interval 100` types at human rate (one keystroke per 100 ms) instead of full speed.
+ * `--interval 100` types at human rate (one keystroke per 100 ms) instead of full speed. At that
+ * rate a keystroke costs the server about a millisecond, V8's default sampling interval: take
+ * `--sample-us 50` to see where that millisecond goes.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -15,13 +17,13 @@ import { closeRoom, openRoom, typeAndMeasure } from './lib/typing.ts'
 import { WorkerPool } from './lib/workers.ts'
 
 const { values } = parseArgs({
-  options: { server: { type: 'string', default: 'ours' }, readers: { type: 'string', default: '100' }, keystrokes: { type: 'string', default: '2000' }, interval: { type: 'string', default: '0' }, dir: { type: 'string', default: '/tmp/collab-prof' }, env: { type: 'string', multiple: true } },
+  options: { server: { type: 'string', default: 'ours' }, readers: { type: 'string', default: '100' }, keystrokes: { type: 'string', default: '2000' }, interval: { type: 'string', default: '0' }, 'sample-us': { type: 'string', default: '1000' }, dir: { type: 'string', default: '/tmp/collab-prof' }, env: { type: 'string', multiple: true } },
 })
 const dir = path.resolve(values.dir)
 fs.rmSync(dir, { recursive: true, force: true })
 fs.mkdirSync(dir, { recursive: true })
 const env = Object.fromEntries((values.env ?? []).map((pair) => pair.split('=', 2) as [string, string]))
-const server = await startServer(values.server as ServerKind, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], env })
+const server = await startServer(values.server as ServerKind, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${values['sample-us']}`], env })
 const pool = new WorkerPool(3)
 const [writer, ...readers] = pool.workers
 const room = await openRoom({
