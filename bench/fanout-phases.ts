@@ -23,7 +23,7 @@ const { values } = parseArgs({
     readers: { type: 'string', default: '100' },
     keystrokes: { type: 'string', default: '300' },
     interval: { type: 'string', default: '100' },
-    'warm-up': { type: 'string', default: '100' },
+    'warm-up': { type: 'string', default: '500' },
     'editor-readers': { type: 'boolean', default: false },
     env: { type: 'string', multiple: true },
     json: { type: 'string' },
@@ -47,8 +47,9 @@ try {
     prefix: 'phases',
     spec: (key, role) => ({ key, protocol: server.protocol, url: server.wsUrl, doc: 'phases', token: server.token, thin: !values['editor-readers'] && role === 'reader' }),
   })
-  // Warm-up as in the fan-out suite: V8 optimises the hot paths some 60-70 keystrokes in.
-  await typeAndMeasure(room, 'w', Number(values['warm-up']), 20)
+  // Warm-up: V8 optimises the clients' and the server's hot paths in steps, the last some
+  // hundreds of keystrokes in (see profiles.ts WARM_UP).
+  await typeAndMeasure(room, 'w', Number(values['warm-up']), 10)
   samples = await typeAndSample(room, 'f', keystrokes, Number(values.interval))
   await closeRoom(room)
 } finally {

@@ -23,6 +23,12 @@ export interface Profile {
     fullSpeedKeystrokes: number
     /** Full-speed runs per server and point, the servers taking turns; each point pools them. */
     rounds: number
+    /**
+     * Warm-up before any measurement (bench/suites/fanout.ts): per kind of client, readers per
+     * reader worker and keystrokes typed to them, once for the worker pool; then keystrokes typed
+     * into every room, whose server is fresh.
+     */
+    warmUp: { clientReadersPerWorker: number; clientKeystrokes: number; roomKeystrokes: number }
   }
   manyDocs: {
     documents: number
@@ -43,11 +49,23 @@ export interface Profile {
   httpFallback: { edits: number; receivers: number }
 }
 
+/**
+ * The published profiles' fan-out warm-up. V8 optimises the clients' message handling in steps, by
+ * how much of it each process has run: with 100 keystrokes of warm-up, about 10,000 messages into
+ * each reader worker (420 keystrokes at 25 readers a worker), all four workers compiled some 140
+ * functions at once, 355 ms of compiling on the machine's two cores, and the 20 keystrokes typed
+ * then, 2% of a point's, were its slowest: whichever server's rounds that landed on got the p99.
+ * 100 readers a worker and 400 keystrokes (40,000 messages per worker, for each kind of client)
+ * put that behind the warm-up. Each room's 500 keystrokes do the same for its fresh server's
+ * once-a-keystroke path, and the writer's.
+ */
+const WARM_UP = { clientReadersPerWorker: 100, clientKeystrokes: 400, roomKeystrokes: 500 }
+
 export const PROFILES: Record<Profile['name'], Profile> = {
   smoke: {
     name: 'smoke',
     readerWorkers: 2,
-    fanout: { readers: [4], humanKeystrokes: 15, humanIntervalMs: 50, humanRounds: 2, fullSpeedKeystrokes: 40, rounds: 2 },
+    fanout: { readers: [4], humanKeystrokes: 15, humanIntervalMs: 50, humanRounds: 2, fullSpeedKeystrokes: 40, rounds: 2, warmUp: { clientReadersPerWorker: 2, clientKeystrokes: 10, roomKeystrokes: 20 } },
     manyDocs: { documents: 10, keystrokesPerClient: 8, intervalMs: 100, rounds: 2 },
     trace: { limit: 2_000, rounds: 1 },
     memory: { idleConnections: [40], loadedDocuments: 20, documentsForIdle: 4, settleMs: 500 },
@@ -59,7 +77,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
   default: {
     name: 'default',
     readerWorkers: 4,
-    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 20, humanIntervalMs: 100, humanRounds: 15, fullSpeedKeystrokes: 300, rounds: 3 },
+    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 20, humanIntervalMs: 100, humanRounds: 15, fullSpeedKeystrokes: 300, rounds: 3, warmUp: WARM_UP },
     manyDocs: { documents: 1000, keystrokesPerClient: 20, intervalMs: 1000, rounds: 2 },
     trace: { limit: null, rounds: 3 },
     memory: { idleConnections: [1000, 10000], loadedDocuments: 1000, documentsForIdle: 100, settleMs: 3000 },
@@ -71,7 +89,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
   full: {
     name: 'full',
     readerWorkers: 4,
-    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 20, humanIntervalMs: 100, humanRounds: 45, fullSpeedKeystrokes: 1000, rounds: 3 },
+    fanout: { readers: [10, 100, 500, 1000], humanKeystrokes: 20, humanIntervalMs: 100, humanRounds: 45, fullSpeedKeystrokes: 1000, rounds: 3, warmUp: WARM_UP },
     manyDocs: { documents: 1000, keystrokesPerClient: 60, intervalMs: 1000, rounds: 2 },
     trace: { limit: null, rounds: 3 },
     memory: { idleConnections: [1000, 5000, 10000], loadedDocuments: 2000, documentsForIdle: 100, settleMs: 3000 },

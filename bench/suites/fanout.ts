@@ -6,11 +6,12 @@ import { table, times, timesWithin } from '../lib/markdown.ts'
 import { cpuWindow } from '../lib/proc-stats.ts'
 import { SERVER_LABELS, startServer, type BenchServer, type ClientProtocol, type ServerKind } from '../lib/servers.ts'
 import { ratio, ratioInterval, type Interval } from '../lib/stats.ts'
+import type { Profile } from '../lib/profiles.ts'
 import type { Suite } from '../lib/suite.ts'
 import { lineChart } from '../lib/svg.ts'
 import { shuffledTurns } from '../lib/turns.ts'
 import { closeRoom, openRoom, summarizeTyping, typeAndMeasure, typeAndSample, type TypingResult, type TypingRoom, type TypingSamples } from '../lib/typing.ts'
-import { WorkerPool } from '../lib/workers.ts'
+import { WorkerPool, type ClientWorker } from '../lib/workers.ts'
 
 /**
  * One line of the comparison: a server, the client library its writer and readers run, and
@@ -61,8 +62,8 @@ interface FanoutRow {
   ratioIntervals?: Partial<Record<ServerKind, { p50: Interval | null; p99: Interval | null }>>
 }
 
-/** Keystrokes typed into every room before measuring (20 ms apart). */
-const WARM_UP_KEYSTROKES = 100
+/** Milliseconds between warm-up keystrokes. */
+const WARM_UP_INTERVAL_MS = 10
 
 export const fanout: Suite = {
   name: 'fanout',
@@ -76,6 +77,7 @@ export const fanout: Suite = {
     const pool = new WorkerPool(profile.readerWorkers + 1)
     const [writerWorker, ...readerWorkers] = pool.workers
     try {
+      await warmUpClients(writerWorker!, readerWorkers, seriesOf(servers), profile.fanout.warmUp, log)
       for (const n of counts) {
         // Every server is up with its room connected, and the runs take turns between them round by
         // round, in an order drawn at random each round (turns.ts); each point pools its mode's rounds.
@@ -99,11 +101,9 @@ export const fanout: Suite = {
               throw error
             }
           }
-          // Warm-up: connections, JIT and the servers' code paths. V8 optimises the readers' and
-          // the server's hot paths some 60-70 keystrokes in; with 20 warm-up keystrokes that
-          // showed as a second of 30-60 ms latencies about 6 s into every server's first round
-          // (bare Hocuspocus's as ours'), which then set everyone's p99.
-          for (const { room } of rooms) await typeAndMeasure(room, 'w', WARM_UP_KEYSTROKES, 20)
+          // Warm-up of the fresh servers' code paths (see profiles.ts WARM_UP): a server's
+          // once-a-keystroke path is optimised only after some hundreds of keystrokes.
+          for (const { room } of rooms) await typeAndMeasure(room, 'w', profile.fanout.warmUp.roomKeystrokes, WARM_UP_INTERVAL_MS)
           for (const [mode, letters, count, interval] of [
             ['human', 'hijklm', humanKeystrokes, humanIntervalMs],
             ['full-speed', 'fgnopq', fullSpeedKeystrokes, 0],
@@ -233,6 +233,45 @@ export const fanout: Suite = {
 /** A seed of its own for each point's order of turns, so no two points draw the same orders. */
 function seedOf(readers: number, mode: 'human' | 'full-speed'): number {
   return readers * 2 + (mode === 'human' ? 0 : 1)
+}
+
+/**
+ * Warms the worker pool's clients up, once, before any point is measured: every kind of client the
+ * series use (library and thin or not) reads a room of `clientReadersPerWorker` readers per worker
+ * on ours (which speaks both protocols) while `clientKeystrokes` are typed. V8's optimisation of
+ * the clients' message handling is per process and comes with how much of it the process has run;
+ * done here, it does not land in some server's measured rounds (see profiles.ts WARM_UP).
+ */
+async function warmUpClients(
+  writerWorker: ClientWorker,
+  readerWorkers: ClientWorker[],
+  series: readonly Series[],
+  warmUp: Profile['fanout']['warmUp'],
+  log: (line: string) => void,
+): Promise<void> {
+  const kinds = new Map(series.map(({ protocol, thin }) => [`${protocol}${thin ? '-thin' : ''}`, { protocol, thin }]))
+  const server = await startServer('ours')
+  try {
+    for (const [kind, { protocol, thin }] of kinds) {
+      const started = performance.now()
+      const url = protocol === server.protocol ? server.wsUrl : server.yWebsocketUrl!
+      const room = await openRoom({
+        writerWorker,
+        readerWorkers,
+        readerCount: warmUp.clientReadersPerWorker * readerWorkers.length,
+        prefix: `warm-${kind}`,
+        spec: (key, role) => ({ key, protocol, url, doc: `warm-up-${kind}`, token: server.token, thin: thin && role === 'reader' }),
+      })
+      try {
+        await typeAndMeasure(room, 'w', warmUp.clientKeystrokes, WARM_UP_INTERVAL_MS)
+      } finally {
+        await closeRoom(room)
+      }
+      log(`fanout: clients warmed up: ${kind}, ${Math.round(performance.now() - started)} ms`)
+    }
+  } finally {
+    await server.stop()
+  }
 }
 
 /**
