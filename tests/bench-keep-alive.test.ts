@@ -9,14 +9,14 @@ describe('bench clients keep-alive', () => {
   it('[BENCH1] asks once per period, the first time within it, each client at its own phase, until stopped', async () => {
     const periodMs = 100
     const firsts: number[] = []
-    const counts: number[] = []
+    const counts = new Array<number>(8).fill(0)
     const start = performance.now()
-    const stops = Array.from({ length: 8 }, (_, i) => {
-      counts[i] = 0
-      return staggeredKeepAlive(() => {
-        if (counts[i]++ === 0) firsts[i] = performance.now() - start
-      }, periodMs)
-    })
+    const stops = counts.map((_, i) =>
+      staggeredKeepAlive(() => {
+        if (counts[i] === 0) firsts[i] = performance.now() - start
+        counts[i] = counts[i]! + 1
+      }, periodMs),
+    )
     await sleep(periodMs * 3.5)
     for (const stop of stops) stop()
     const stopped = [...counts]
