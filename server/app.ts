@@ -23,6 +23,7 @@ import { createLogger, type Logger } from './log.ts'
 import type { DocumentStore } from './storage/document-store.ts'
 import { DurableWriter } from './storage/durable-writer.ts'
 import { noEcho } from './sync/no-echo.ts'
+import { broadcastWrites } from './sync/broadcast-writes.ts'
 import { burstCoalescing } from './sync/burst-coalescing.ts'
 import { mergedUpdateAcks } from './sync/update-merging.ts'
 import { persistence } from './storage/persistence.ts'
@@ -132,6 +133,8 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       noEcho(),
       // A burst the guards spread over turns is broadcast once, not once per turn.
       burstCoalescing(protection.bursts),
+      // A broadcast is written to the sockets when it is handed out, before the rest of its tick.
+      broadcastWrites(),
       // A burst the guards merged into one update is acknowledged once per update the client sent.
       mergedUpdateAcks(),
       ...apiFeatures.extensions,

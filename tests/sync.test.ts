@@ -1,10 +1,12 @@
 /**
  * Two real provider clients through a real server converge.
  */
+import diagnostics_channel from 'node:diagnostics_channel'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { MESSAGE_TYPES, SYNC_TYPES } from '../shared/frame-inspection.ts'
 import { MESSAGE_TYPE_SYNC_STATUS } from '../shared/protocol.ts'
+import { FANOUT_PHASE_CHANNEL, type FanoutPhaseEvent } from '../server/sync/fanout-phases.ts'
 import { sharedFrameStats } from '../server/sync/shared-frame-socket.ts'
 import { connectionOfOrigin } from '../server/sync/transaction-origin.ts'
 import { bodyText, connectClient, paragraphText, waitFor, waitForSaved, type TestClient } from './helpers/clients.ts'
@@ -230,6 +232,27 @@ describe('sync', () => {
     // Broadcast inside the update's own event: nothing left for a later turn.
     expect(pendingAfterUpdate).toEqual([0, 0, 0])
     await waitFor(() => updatesTo(reader.client).length - before === 3, 'the reader has the three keystrokes')
+  })
+  it('[SYNC4] a broadcast is written to the readers\' sockets as it is handed out, before the rest of its tick', async () => {
+    const { server } = await serverWithSeed('prompt')
+    const typist = await openRawEditor(server.url, 'prompt', 'Typist')
+    const reader = await openRawEditor(server.url, 'prompt', 'Reader')
+    const document = server.hocuspocus.documents.get('prompt')!
+    const order: string[] = []
+    const note = (event: unknown) => order.push((event as FanoutPhaseEvent).phase)
+    diagnostics_channel.subscribe(FANOUT_PHASE_CHANNEL, note)
+    // Registered after Hocuspocus's own update handler, which broadcasts: work later in the same tick.
+    document.on('update', () => order.push('later work'))
+    const before = updatesTo(reader.client).length
+    try {
+      sendBurst(typist, 'prompt', 1)
+      await waitFor(() => order.includes('later work'), 'the server applied the keystroke')
+    } finally {
+      diagnostics_channel.unsubscribe(FANOUT_PHASE_CHANNEL, note)
+    }
+    const end = order.indexOf('broadcast-end')
+    expect(order.slice(end, end + 4)).toEqual(['broadcast-end', 'writes-start', 'writes-end', 'later work'])
+    await waitFor(() => updatesTo(reader.client).length - before === 1, 'the reader has the keystroke')
   })
   it('[SYNC4] another client\'s update sent during a burst is not held back until the burst is broadcast', async () => {
     const { server } = await serverWithSeed('burst-other')

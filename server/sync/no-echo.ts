@@ -17,7 +17,6 @@
  */
 import { OutgoingMessage, type Connection, type Document, type Extension, type afterLoadDocumentPayload } from '@hocuspocus/server'
 import * as Y from 'yjs'
-import { notePhase } from './fanout-phases.ts'
 import { connectionOfOrigin } from './transaction-origin.ts'
 
 interface BroadcastInternals {
@@ -39,8 +38,7 @@ export function noEcho(): Extension {
 export function leaveOutSender(document: Document): void {
   const internals = document as unknown as Partial<BroadcastInternals>
   const original = internals.broadcastUpdate
-  const broadcast = internals.broadcast
-  if (typeof original !== 'function' || typeof broadcast !== 'function') return
+  if (typeof original !== 'function' || typeof internals.broadcast !== 'function') return
   const origins = new Set<unknown>()
   document.on('afterTransaction', (transaction: Y.Transaction) => {
     if (changed(transaction)) origins.add(connectionOfOrigin(transaction.origin))
@@ -48,11 +46,10 @@ export function leaveOutSender(document: Document): void {
   internals.broadcastUpdate = function (this: Document, update: Uint8Array) {
     const only = origins.size === 1 ? [...origins][0] : null
     origins.clear()
-    notePhase('broadcast-start')
-    if (!only) original.call(this, update)
-    // The message Document.broadcastUpdate sends, to everyone but the sender.
-    else broadcast.call(this, (address) => new OutgoingMessage(address).createSyncMessage().writeUpdate(update).toUint8Array(), (connection) => connection !== only)
-    notePhase('broadcast-end')
+    if (!only) return original.call(this, update)
+    // The message Document.broadcastUpdate sends, to everyone but the sender, through the
+    // document's `broadcast` as it is now (broadcast-writes.ts wraps it too).
+    ;(this as unknown as BroadcastInternals).broadcast((address) => new OutgoingMessage(address).createSyncMessage().writeUpdate(update).toUint8Array(), (connection) => connection !== only)
   }
 }
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { waitFor } from '../../tests/helpers/clients.ts'
 import { FanoutThread } from './fanout-thread.ts'
-import { SHARED_FRAME_MAX_BYTES, SharedFrameSocket, sharedFrameStats, useFanoutThread } from './shared-frame-socket.ts'
+import { SHARED_FRAME_MAX_BYTES, SharedFrameSocket, sharedFrameStats, useFanoutThread, writeTickFramesNow } from './shared-frame-socket.ts'
 
 interface Pair {
   server: SharedFrameSocket
@@ -140,6 +140,23 @@ describe('shared-frame broadcast', () => {
     await new Promise((resolve) => process.nextTick(resolve))
     expect(writes.at(-1)).toBe('write')
     expect(writes).toHaveLength(3)
+  })
+
+  it('[SYNC2] a broadcast\'s waiting frames are written when asked, in the same tick; a later message that tick follows in order', async () => {
+    const { pairs, close } = await connect(3)
+    cleanups.push(close)
+    const [first, second] = messages(2) as [Uint8Array, Uint8Array]
+    const tcps = pairs.map((pair) => (pair.serverSocket as unknown as { _socket: Socket })._socket)
+    const before = tcps.map((tcp) => tcp.bytesWritten)
+    for (const pair of pairs) pair.server.send(first)
+    // Held for the end of the tick...
+    expect(tcps.map((tcp) => tcp.bytesWritten)).toEqual(before)
+    writeTickFramesNow()
+    // ...and written now, before the tick ends.
+    tcps.forEach((tcp, i) => expect(tcp.bytesWritten).toBeGreaterThan(before[i]!))
+    for (const pair of pairs) pair.server.send(second)
+    await waitFor(() => pairs.every((pair) => pair.received.length === 2), 'both messages at every reader')
+    for (const pair of pairs) expect(pair.received.map((data) => Buffer.from(data).toString('hex'))).toEqual([first, second].map((message) => Buffer.from(message).toString('hex')))
   })
 
   it('[SYNC2] the fan-out thread starts when first asked for a broadcast, not with the server', async () => {

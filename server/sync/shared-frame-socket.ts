@@ -8,7 +8,8 @@
  * writes that same buffer to every reader's TCP socket: one buffer, one write per reader.
  *
  * A reader's first message in a tick is written when the tick's work is done (`process.nextTick`),
- * together with every other reader's: a broadcast to many readers is then split with the fan-out
+ * or, for a broadcast, as soon as every reader has been handed it (broadcast-writes.ts), together
+ * with every other reader's: a broadcast to many readers is then split with the fan-out
  * thread (fanout-thread.ts), which writes part of the sockets on another core while the main thread
  * writes the rest. Several messages to one reader within one tick (a fast typist's burst, the
  * acknowledgements of a commit) are corked into one `writev`: the first is written as soon as the
@@ -112,6 +113,18 @@ function endAllTicks(): void {
   writeWaitingFrames(sockets)
   notePhase('writes-end', sockets.length)
   for (const socket of sockets) socket.endTick()
+}
+
+/**
+ * Writes now every frame waiting for the end of the tick: a broadcast's, once every connection has
+ * been handed it (broadcast-writes.ts). The sockets stay in their tick: a later message to one of
+ * them in this tick is corked behind it until the tick ends, as before.
+ */
+export function writeTickFramesNow(): void {
+  if (writtenThisTick.length === 0) return
+  notePhase('writes-start', writtenThisTick.length)
+  writeWaitingFrames(writtenThisTick)
+  notePhase('writes-end', writtenThisTick.length)
 }
 
 /** Writes every socket's waiting first frame of the tick; a frame bound for many sockets, on two threads. */
