@@ -20,8 +20,11 @@ import type { Connection, Document, Extension, afterLoadDocumentPayload } from '
 import { notePhase } from './fanout-phases.ts'
 import { writeTickFramesNow } from './shared-frame-socket.ts'
 
+/** Hocuspocus's (private) `Document.broadcast`: `encode` once per address, sent to every connection `filter` keeps. */
+export type DocumentBroadcast = (encode: (address: string) => Uint8Array, filter?: (connection: Connection) => boolean) => void
+
 interface BroadcastInternals {
-  broadcast(encode: (address: string) => Uint8Array, filter?: (connection: Connection) => boolean): void
+  broadcast: DocumentBroadcast
 }
 
 /** Creates the extension. */
@@ -39,9 +42,9 @@ export function writeWhenBroadcast(document: Document): void {
   const internals = document as unknown as Partial<BroadcastInternals>
   const original = internals.broadcast
   if (typeof original !== 'function') return
-  internals.broadcast = function (this: Document, encode, filter) {
+  internals.broadcast = function (this: Document, ...args: Parameters<DocumentBroadcast>) {
     notePhase('broadcast-start')
-    original.call(this, encode, filter)
+    original.apply(this, args)
     notePhase('broadcast-end')
     writeTickFramesNow()
   }

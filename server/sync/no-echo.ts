@@ -15,13 +15,14 @@
  * If a Hocuspocus upgrade renames these internals, nothing is wrapped and echoes simply continue
  * (tests/sync.test.ts [SYNC3] would then fail).
  */
-import { OutgoingMessage, type Connection, type Document, type Extension, type afterLoadDocumentPayload } from '@hocuspocus/server'
+import { OutgoingMessage, type Document, type Extension, type afterLoadDocumentPayload } from '@hocuspocus/server'
 import * as Y from 'yjs'
+import type { DocumentBroadcast } from './broadcast-writes.ts'
 import { connectionOfOrigin } from './transaction-origin.ts'
 
 interface BroadcastInternals {
   broadcastUpdate(update: Uint8Array): void
-  broadcast(encode: (address: string) => Uint8Array, filter?: (connection: Connection) => boolean): void
+  broadcast: DocumentBroadcast
 }
 
 /** Creates the extension. */
