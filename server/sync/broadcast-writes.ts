@@ -16,7 +16,8 @@
  * `broadcastUpdate`. If an upgrade renames it, nothing is wrapped and frames go out at the end of
  * the tick as before (tests/sync.test.ts [SYNC4] would then fail).
  */
-import type { Connection, Document, Extension, afterLoadDocumentPayload } from '@hocuspocus/server'
+import type { Connection, Document, Extension } from '@hocuspocus/server'
+import { everyLoadedDocument } from './document-extension.ts'
 import { notePhase } from './fanout-phases.ts'
 import { writeTickFramesNow } from './shared-frame-socket.ts'
 
@@ -29,12 +30,7 @@ interface BroadcastInternals {
 
 /** Creates the extension. */
 export function broadcastWrites(): Extension {
-  return {
-    extensionName: 'broadcast-writes',
-    async afterLoadDocument({ document }: afterLoadDocumentPayload) {
-      writeWhenBroadcast(document)
-    },
-  }
+  return everyLoadedDocument('broadcast-writes', writeWhenBroadcast)
 }
 
 /** Makes `document`'s broadcasts write their frames as they return. */

@@ -29,9 +29,10 @@
  * same scheduling with the wait added. If an upgrade renames the internals, nothing is replaced
  * and broadcasts go out per turn as before (tests/sync.test.ts [SYNC4] would then fail).
  */
-import type { Document, Extension, afterLoadDocumentPayload } from '@hocuspocus/server'
+import type { Document, Extension } from '@hocuspocus/server'
 import type * as Y from 'yjs'
 import type { ContinuingBursts } from '../limits/continuing-bursts.ts'
+import { everyLoadedDocument } from './document-extension.ts'
 import { connectionOfOrigin } from './transaction-origin.ts'
 
 /** Most turns a broadcast waits for a continuing burst (16 frames a turn: 256 frames). */
@@ -47,12 +48,7 @@ interface FlushInternals {
 
 /** Creates the extension over the guards' `bursts`. */
 export function burstCoalescing(bursts: ContinuingBursts): Extension {
-  return {
-    extensionName: 'burst-coalescing',
-    async afterLoadDocument({ document }: afterLoadDocumentPayload) {
-      deferBroadcastDuringBursts(document, bursts)
-    },
-  }
+  return everyLoadedDocument('burst-coalescing', (document) => deferBroadcastDuringBursts(document, bursts))
 }
 
 /** Makes `document`'s per-turn broadcast wait while `bursts` says a burst into it continues. */

@@ -15,9 +15,10 @@
  * If a Hocuspocus upgrade renames these internals, nothing is wrapped and echoes simply continue
  * (tests/sync.test.ts [SYNC3] would then fail).
  */
-import { OutgoingMessage, type Document, type Extension, type afterLoadDocumentPayload } from '@hocuspocus/server'
+import { OutgoingMessage, type Document, type Extension } from '@hocuspocus/server'
 import * as Y from 'yjs'
 import type { DocumentBroadcast } from './broadcast-writes.ts'
+import { everyLoadedDocument } from './document-extension.ts'
 import { connectionOfOrigin } from './transaction-origin.ts'
 
 interface BroadcastInternals {
@@ -27,12 +28,7 @@ interface BroadcastInternals {
 
 /** Creates the extension. */
 export function noEcho(): Extension {
-  return {
-    extensionName: 'no-echo',
-    async afterLoadDocument({ document }: afterLoadDocumentPayload) {
-      leaveOutSender(document)
-    },
-  }
+  return everyLoadedDocument('no-echo', leaveOutSender)
 }
 
 /** Wraps `document`'s broadcast of updates so a batch from one connection skips that connection. */
